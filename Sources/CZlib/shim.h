@@ -1,0 +1,4 @@
+#ifndef SSMPATH_CZLIB_SHIM_H
+#define SSMPATH_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
