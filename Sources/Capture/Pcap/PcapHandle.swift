@@ -11,7 +11,7 @@ import Glibc
 final class PcapHandle {
     let raw: OpaquePointer
     /// Timestamps of this handle are in nanoseconds (else microseconds).
-    let nanosecondTimestamps: Bool
+    var nanosecondTimestamps: Bool
 
     private init(raw: OpaquePointer, nanosecondTimestamps: Bool) {
         self.raw = raw
