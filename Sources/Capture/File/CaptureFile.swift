@@ -105,11 +105,22 @@ public final class CaptureFile {
                                 originalLength: length)
         case .timeout, .end:
             finished = true
+            checkGzipTrailer()
             return nil
         case .error(let message):
             finished = true
             info.warnings.append(warning(for: message.text))
             return nil
+        }
+    }
+
+    /// zlib reports a gzip stream cut short as a plain end of data (gzread returns 0 and keeps
+    /// Z_BUF_ERROR), so libpcap sees a clean end when the cut falls on a record boundary: ask zlib.
+    private func checkGzipTrailer() {
+        guard let gzipStream else { return }
+        let failure = GzipStream.failure(of: gzipStream)
+        if failure.code != Z_OK {
+            info.warnings.append(.gzipStream(afterPacket: info.packets, detail: failure.text))
         }
     }
 

@@ -44,6 +44,9 @@ struct CaptureProbe {
         guard rawCount >= 0 else { throw .readFailed(path: path, errno: errno) }
         if rawCount == 0 { throw .emptyFile(path: path) }
 
+        if rawCount == 1 && head.byte(0) == gzipMagic.0 {
+            throw .gzipError(path: path, reason: .truncatedStream, detail: "1-byte file: gzip magic cut short")
+        }
         let compressed = rawCount >= 2 && head.byte(0) == gzipMagic.0 && head.byte(1) == gzipMagic.1
         var count = rawCount
         if compressed {
@@ -76,6 +79,9 @@ struct CaptureProbe {
         case pcapngSectionHeader:
             container = .pcapng; required = 28
         default:
+            if count < 4 && isPrefixOfMagic(magic, count: count) {
+                throw .corruptHeader(path: path, reason: .shortHeader, detail: "\(count) of 24 header bytes")
+            }
             throw .notACapture(path: path, leadingBytes: magic, compressed: compressed)
         }
         guard count >= required else {
@@ -83,6 +89,19 @@ struct CaptureProbe {
                                  detail: "\(count) of \(required) header bytes")
         }
         return CaptureProbe(format: CaptureFormat(container: container, compressed: compressed))
+    }
+
+    static let allMagics: [UInt32] = [
+        pcapMicroBigEndian, pcapMicroLittleEndian, pcapNanoBigEndian, pcapNanoLittleEndian,
+        pcapModifiedBigEndian, pcapModifiedLittleEndian, pcapngSectionHeader,
+    ]
+
+    /// True when the first `count` (< 4) bytes, zero-padded in `magic`, begin a capture magic:
+    /// a file cut inside its magic number is a short header, not a foreign file.
+    private static func isPrefixOfMagic(_ magic: UInt32, count: Int) -> Bool {
+        guard count > 0, count < 4 else { return false }
+        let mask = UInt32.max << (8 &* UInt32(4 &- count))
+        return allMagics.contains { $0 & mask == magic & mask }
     }
 
     /// The typed error for a failed stat/open.
