@@ -102,6 +102,7 @@ extension PacketDecoder {
 }
 
 /// Calls `body` with a raw buffer over `bytes`.
+@discardableResult
 func withRaw<T>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
     try bytes.withUnsafeBytes(body)
 }
