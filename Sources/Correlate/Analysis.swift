@@ -20,6 +20,11 @@ public typealias TLSProgress = Flows.TLSProgress
 public typealias FlowCounters = Flows.FlowCounters
 public typealias FlowLimits = Flows.FlowLimits
 public typealias DecodeAnomalies = Flows.DecodeAnomalies
+public typealias FlowsResult = Flows.FlowsResult
+public typealias ClientHelloInfo = Flows.ClientHelloInfo
+public typealias ServerHelloInfo = Flows.ServerHelloInfo
+public typealias TLSAlert = Flows.TLSAlert
+public typealias ConnectRequest = Flows.ConnectRequest
 
 // MARK: - Endpoint identity
 
