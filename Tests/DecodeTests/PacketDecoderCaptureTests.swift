@@ -180,6 +180,19 @@ struct TsharkDecode {
         try corpusCapturesMatchTshark(name: name)
     }
 
+    /// The TLS flow of 4in6tunnel.pcap is IPv4 inside IPv6: we give the inner IPv4 endpoints (what tshark's
+    /// columns show) and keep the outer IPv6 ones (what the corpus's expected.json lists) in `tunnel`.
+    @Test(.enabled(if: corpusAvailable))
+    func ipv4InIPv6TunnelOfTheCorpus() throws {
+        let decoded = try #require(CaptureDecode(url: Self.corpus.appendingPathComponent("nDPI__tests__cfgs__default__pcap__4in6tunnel.pcap")))
+        let syn = try #require(decoded.packets[1])
+        #expect(syn.source == IPAddress("192.168.0.1") && syn.destination == IPAddress("10.10.10.1"))
+        #expect(syn.sourcePort == 64455 && syn.destinationPort == 443 && syn.tcp?.flags == .syn)
+        #expect(syn.tunnel?.source == IPAddress("22e0:1685:eda7:38cc:58bd:f3f1:aa3f:22d8"))
+        #expect(syn.tunnel?.destination == IPAddress("344a:ba94:152a:ac34::2a"))
+        #expect(decoded.packets[3]?.payload.first == 0x16)  // the ClientHello's TLS record
+    }
+
     @Test(.enabled(if: corpusAvailable && TsharkDecode.isAvailable), arguments: agreeingCorpusCaptures)
     func corpusCapturesMatchTshark(name: String) throws {
         let url = Self.corpus.appendingPathComponent(name)

@@ -37,6 +37,7 @@ import Capture
             #expect(packet.payload == [0xD5, 0x5D] && packet.payloadLength == 2)
             #expect(packet.frameLength == frame.count)
             #expect(decoder.anomalies == DecodeAnomalies())
+            #expect(packet.tunnel == nil)
         }
     }
 
@@ -107,13 +108,17 @@ import Capture
         let inner4Decoded = decoder.decodeBytes(Build.ethernet(etherType: 0x86DD, payload: fourInSix), linkType: .ethernet)
         let inner4 = try #require(inner4Decoded)
         #expect(inner4.source == IPAddress("10.0.0.5") && inner4.destinationPort == 53)
+        #expect(inner4.tunnel == TunnelEndpoints(source: try #require(IPAddress("2001:db8::a")),
+                                                 destination: try #require(IPAddress("2001:db8::b"))))
         let sixInFour = Build.ipv4(src: "192.0.2.1", dst: "192.0.2.2", proto: 41, payload: Self.ipv6UDP)
         let inner6Decoded = decoder.decodeBytes(sixInFour, linkType: .raw)
         let inner6 = try #require(inner6Decoded)
         #expect(inner6.destination == IPAddress("fd00:ec2::253") && inner6.payload == [0xD5, 0x5D])
         // Two levels deep is followed; three is not.
         let twoDeep = Build.ipv4(proto: 41, payload: fourInSix)
-        #expect(decoder.decodeBytes(twoDeep, linkType: .raw)?.source == IPAddress("10.0.0.5"))
+        let twoDeepDecoded = decoder.decodeBytes(twoDeep, linkType: .raw)
+        #expect(twoDeepDecoded?.source == IPAddress("10.0.0.5"))
+        #expect(twoDeepDecoded?.tunnel?.source == IPAddress("192.0.2.1"))  // the outermost header
         let threeDeep = Build.ipv6(nextHeader: 4, payload: twoDeep)
         #expect(decoder.decodeBytes(threeDeep, linkType: .raw) == nil)
         #expect(decoder.anomalies.malformed == 1)
