@@ -1,7 +1,8 @@
 #!/bin/bash
 # Counts malloc calls made by PacketDecoder.decode over real captures (not part of swift test: SwiftPM
 # cannot interpose malloc). Builds Capture+Decode with swiftc -O in a temp dir, preloads a counting
-# malloc shim, decodes every frame of each capture given and prints mallocs per capture.
+# malloc shim, decodes every frame of each capture given and prints mallocs per capture, then times
+# 20 more rounds of decoding (no counting) and prints thread CPU nanoseconds per frame.
 # Usage (from the package root): Tests/DecodeTests/Fixtures/net-malloc-count.sh CAPTURE.pcap...
 set -euo pipefail
 ROOT=$(pwd); WORK=$(mktemp -d /tmp/netdecode-malloc.XXXXXX); trap 'rm -rf "$WORK"' EXIT
@@ -34,7 +35,8 @@ let handle = dlopen(nil, RTLD_NOW)
 guard let s = dlsym(handle, "netdecode_count_start"), let t = dlsym(handle, "netdecode_count_stop") else { fatalError("no counter (LD_PRELOAD?)") }
 let start = unsafeBitCast(s, to: StartFn.self), stop = unsafeBitCast(t, to: StopFn.self)
 
-var totalPackets = 0, totalDecoded = 0, totalMallocs = 0
+var totalPackets = 0, totalDecoded = 0, totalMallocs = 0, checksum = 0
+var totalNanoseconds: Int64 = 0
 for path in CommandLine.arguments.dropFirst() {
     guard let file = TestPcapFile(url: URL(fileURLWithPath: path)) else { continue }
     // Concatenate all frames into one buffer so that the measured loop touches no arrays of arrays.
@@ -54,12 +56,34 @@ for path in CommandLine.arguments.dropFirst() {
                 if decoder.decode(record) != nil { decoded += 1 }
             }
             let mallocs = stop()
+            // Timing pass: 20 rounds, a fresh decoder each.
+            // Thread CPU time, not wall time: the machine is shared.
+            func cpuNanoseconds() -> Int64 {
+                var ts = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+                return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+            }
+            let before = cpuNanoseconds()
+            for _ in 0..<20 {
+                var timed = PacketDecoder()
+                for (i, span) in spans.enumerated() {
+                    let bytes = UnsafeRawBufferPointer(rebasing: all[span.0..<(span.0 + span.1)])
+                    let record = PacketRecord(timestamp: Timestamp(nanoseconds: Int64(i)), ref: PacketRef(fileIndex: 0, number: Int64(i + 1)),
+                                              linkType: linkType, bytes: bytes, originalLength: span.2)
+                    if let packet = timed.decode(record) { checksum &+= packet.payloadLength }
+                }
+            }
+            let elapsedNanoseconds = cpuNanoseconds() - before
+            let fileNanoseconds = elapsedNanoseconds
+            totalNanoseconds += fileNanoseconds
+            if spans.count > 0 { print("  \(fileNanoseconds / Int64(spans.count * 20)) ns per frame") }
             totalPackets += spans.count; totalDecoded += decoded; totalMallocs += mallocs
             print("\(mallocs) mallocs, \(spans.count) frames, \(decoded) decoded, frags held \(decoder.anomalies.fragmentsHeld): \((path as NSString).lastPathComponent)")
         }
     }
 }
 print("TOTAL \(totalMallocs) mallocs for \(totalPackets) frames (\(totalDecoded) decoded)")
+print("TIME \(totalPackets > 0 ? totalNanoseconds / Int64(totalPackets * 20) : 0) ns CPU per frame (-O, 20 rounds; checksum \(checksum))")
 SWIFT
 cc -O2 -shared -fPIC -o libcount.so count.c
 swiftc -O -parse-as-library -emit-module -emit-library -static -module-name Capture "$ROOT"/Sources/Capture/PacketRecord.swift -o libCapture.a -emit-module-path Capture.swiftmodule
