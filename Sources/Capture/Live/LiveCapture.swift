@@ -31,7 +31,8 @@ public final class LiveCapture: PacketSource {
     public private(set) var failure: String?
 
     private let handle: PcapHandle
-    private let linkType: LinkType
+    /// The link type of every packet (libpcap reads one per file or interface).
+    public let linkType: LinkType
     private let stopRequested: StopFlag
     private var finished = false
 
