@@ -93,6 +93,7 @@ lab_down() {
         rm -rf "/etc/netns/$ns"
     done
     rm -rf "$LAB_STATE"
+    rmdir /etc/netns 2>/dev/null   # only if empty (we may have created it)
 }
 
 # MARK: - Topology
