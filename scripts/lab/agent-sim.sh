@@ -35,12 +35,21 @@ call() { # HOST TARGET PATH
 }
 
 extra=("$@")
-call "ssm.$region.amazonaws.com" AmazonSSM.UpdateInstanceInformation / "${extra[@]}" & p1=$!
-sleep 0.3
-call "ec2messages.$region.amazonaws.com" EC2WindowsMessageDeliveryService.GetMessages / "${extra[@]}" & p2=$!
-sleep 0.3
-call "ssmmessages.$region.amazonaws.com" AmazonSSMMessageGatewayService.CreateControlChannel \
-    /v1/control-channel/i-0123456789abcdef0 "${extra[@]}" & p3=$!
+# AGENT_SERVICES limits the calls (e.g. "ssm ec2messages" when a control channel is already up).
+services=${AGENT_SERVICES:-ssm ec2messages ssmmessages}
+pids=()
+for svc in $services; do
+    case $svc in
+        ssm) call "ssm.$region.amazonaws.com" AmazonSSM.UpdateInstanceInformation / "${extra[@]}" & ;;
+        ec2messages) call "ec2messages.$region.amazonaws.com" EC2WindowsMessageDeliveryService.GetMessages / \
+            "${extra[@]}" & ;;
+        ssmmessages) call "ssmmessages.$region.amazonaws.com" AmazonSSMMessageGatewayService.CreateControlChannel \
+            /v1/control-channel/i-0123456789abcdef0 "${extra[@]}" & ;;
+        *) echo "agent-sim: unknown service $svc" >&2; continue ;;
+    esac
+    pids+=($!)
+    sleep 0.3
+done
 rc=0
-for p in $p1 $p2 $p3; do wait "$p" || rc=1; done
+for p in "${pids[@]}"; do wait "$p" || rc=1; done
 exit $rc

@@ -6,6 +6,7 @@
 A deliberately crude, independent reference (tshark fields, no ssmpath code): for each
 TCP connection to 443 (or to the proxy) it finds the SSM hostname (SNI, CONNECT target,
 or the DNS answer / hosts entry for the address) and a label:
+  incomplete   the connection was already open when the capture started (no SYN)
   proxy        CONNECT answered 200 and TLS went on inside
   refused      the SYN was answered with RST
   timeout      no SYN-ACK at all
@@ -57,13 +58,16 @@ def flows(path, hosts_file_names):
         dst = p["ip.dst"] or p["ipv6.dst"]
         s = streams.get(p["tcp.stream"])
         if s is None:
-            if not (p["tcp.flags.syn"] == "1" and p["tcp.flags.ack"] == "0"):
+            syn = p["tcp.flags.syn"] == "1" and p["tcp.flags.ack"] == "0"
+            if p["tcp.dstport"] in ("443", "8888"):
+                client, server = src, dst
+            elif p["tcp.srcport"] in ("443", "8888"):
+                client, server = dst, src
+            else:
                 continue
-            if p["tcp.dstport"] not in ("443", "8888"):
-                continue
-            s = streams[p["tcp.stream"]] = dict(client=src, server=dst, synack=False, rst_server=False,
-                                                 ch=False, sh=False, alert=False, sni="", connect="", proxy_ok=False,
-                                                 data_before_rst=False)
+            s = streams[p["tcp.stream"]] = dict(client=client, server=server, midstream=not syn, synack=False,
+                                                 rst_server=False, ch=False, sh=False, alert=False, sni="",
+                                                 connect="", proxy_ok=False)
         from_server = src == s["server"]
         if p["tcp.flags.syn"] == "1" and p["tcp.flags.ack"] == "1" and from_server:
             s["synack"] = True
@@ -84,7 +88,9 @@ def flows(path, hosts_file_names):
     result = defaultdict(list)
     for s in streams.values():
         name = s["connect"] or s["sni"] or addr_name.get(s["server"]) or hosts_file_names.get(s["server"], s["server"])
-        if s["connect"]:
+        if s["midstream"]:
+            label = "incomplete"
+        elif s["connect"]:
             label = "proxy" if s["proxy_ok"] and s["sh"] else "tls-failed"
         elif not s["synack"]:
             label = "refused" if s["rst_server"] else "timeout"

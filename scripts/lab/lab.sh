@@ -17,10 +17,14 @@ case $cmd in
     up)
         [[ $# -ge 1 ]] || lab_die "usage: lab.sh up SCENARIO"
         lab_load_scenario "$1"
-        trap 'lab_down' ERR
+        lab_require_absent
+        trap 'lab_down' EXIT          # a failed bring-up leaves nothing behind
+        trap 'exit 130' INT TERM HUP
         set -e
         lab_up_scenario
-        trap - ERR
+        if declare -F scenario_before_capture >/dev/null; then scenario_before_capture; fi
+        set +e
+        trap - EXIT INT TERM HUP
         lab_log "up: $SCENARIO_NAME (instance: ip netns exec $NS_INST ..., interface $INST_IF)"
         ;;
     client)

@@ -96,6 +96,15 @@ lab_down() {
     rmdir /etc/netns 2>/dev/null   # only if empty (we may have created it)
 }
 
+# Dies (before any trap is set) if a lab is already up, so a second run never tears down the first.
+lab_require_absent() {
+    local ns
+    for ns in "${LAB_NAMESPACES[@]}"; do
+        ip netns list | grep -qw "^$ns" && lab_die "$ns already exists (lab up?): run scripts/lab/lab.sh down first"
+    done
+    [[ ! -e $LAB_STATE ]] || lab_die "$LAB_STATE exists (lab up?): run scripts/lab/lab.sh down first"
+}
+
 # MARK: - Topology
 
 # Creates a veth pair with each end directly inside a lab namespace (never in the host).

@@ -31,8 +31,12 @@ fi
 (( capture )) && [[ -z $out ]] && lab_die "usage: run.sh SCENARIO OUTFILE [--format pcap|pcapng|sll2]"
 format=${format:-$SCENARIO_FORMAT}
 
+lab_require_absent
 trap 'lab_down' EXIT
+trap 'exit 130' INT TERM HUP   # make sure the EXIT trap runs on a signal too
 lab_up_scenario
+# optional: traffic that must already be running when the capture starts
+if declare -F scenario_before_capture >/dev/null; then scenario_before_capture; fi
 if (( capture )); then
     tmp_out=$LAB_STATE/capture.out
     lab_capture_start "$tmp_out" "$format"
