@@ -94,6 +94,7 @@ lab_down() {
     done
     rm -rf "$LAB_STATE"
     rmdir /etc/netns 2>/dev/null   # only if empty (we may have created it)
+    return 0
 }
 
 # Dies (before any trap is set) if a lab is already up, so a second run never tears down the first.

@@ -29,7 +29,7 @@ capture_file() { # prints the capture's file name for the loaded scenario
 }
 
 json_dir=$(mktemp -d /tmp/ssmlab-json.XXXXXX)
-trap 'lab_down; rm -rf "$json_dir"' EXIT
+trap 'rm -rf "$json_dir"; lab_down' EXIT
 for f in "$here"/scenarios/*.sh; do
     name=$(basename "$f" .sh)
     ( lab_load_scenario "$name"
