@@ -120,7 +120,7 @@ lab_veth() { # NS_A IF_A NS_B IF_B
 }
 
 lab_topology_up() {
-    local ns r
+    local ns a
     mkdir -p "$LAB_STATE"/{pids,log,etc}
     for ns in "${LAB_NAMESPACES[@]}"; do
         ip netns list | grep -qw "^$ns" && lab_die "$ns already exists: run scripts/lab/lab.sh down first"
@@ -422,6 +422,8 @@ lab_scenario_file() {
 }
 
 # Loads a scenario: sets SCENARIO_* / EXPECT_* and defines scenario_setup / scenario_client.
+# (The variables are read by run.sh and record-all.sh.)
+# shellcheck disable=SC2034
 lab_load_scenario() {
     local f; f=$(lab_scenario_file "$1")
     SCENARIO_IPV6=0; SCENARIO_FORMAT=pcap; SCENARIO_GZIP=0

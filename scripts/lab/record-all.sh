@@ -70,4 +70,5 @@ with open(os.path.join(out, "expected.json"), "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")
 PY
-lab_log "expected.json covers $(ls "$json_dir"/*.json | wc -l) scenarios in $out"
+done_json=("$json_dir"/*.json)
+lab_log "expected.json covers ${#done_json[@]} scenarios in $out"

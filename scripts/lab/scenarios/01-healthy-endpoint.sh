@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Healthy: AmazonProvidedDNS returns the interface endpoints' private IPs; TLS established"
 SCENARIO_FORMAT=pcap
 EXPECT_VERDICT=healthy-vpc-endpoint

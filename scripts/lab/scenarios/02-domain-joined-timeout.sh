@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Domain-joined instance asks the on-prem AD DNS (172.16.0.10 over the VPN); it returns the PUBLIC SSM addresses; the VPC has no internet path, so every connect times out (SYN + 2 retransmissions, twice per name)"
 SCENARIO_FORMAT=pcapng
 EXPECT_VERDICT=resolver-bypasses-endpoint

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Domain-joined instance resolves the PUBLIC SSM addresses via AD DNS; a NAT gateway gives the VPC an internet path, so SSM works over the internet (not through the endpoints)"
 SCENARIO_FORMAT=pcapng
 SCENARIO_GZIP=1

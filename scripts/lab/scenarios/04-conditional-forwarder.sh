@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="The recommended fix: AD DNS has a conditional forwarder for amazonaws.com to a Route 53 Resolver inbound endpoint (10.0.2.53), which answers with the endpoints' private IPs; TLS established through the VPC endpoints"
 SCENARIO_FORMAT=sll2
 EXPECT_VERDICT=healthy-vpc-endpoint

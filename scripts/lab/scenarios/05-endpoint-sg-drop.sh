@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="AmazonProvidedDNS returns the endpoints' private IPs, but the endpoints' security group does not allow 443 from the instance (silently dropped): SYN timeouts to the private IPs"
 SCENARIO_FORMAT=pcap
 EXPECT_VERDICT=endpoint-unreachable

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="The endpoint ENIs answer every SYN to 443 with a TCP RST (nothing listening / firewall REJECT --reject-with tcp-reset): connection refused"
 SCENARIO_FORMAT=pcapng
 EXPECT_VERDICT=connection-refused

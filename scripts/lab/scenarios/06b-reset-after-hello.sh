@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="A firewall on the path lets the TCP handshake through but answers the ClientHello with a TCP RST (SNI filtering): connection reset after the handshake"
 SCENARIO_FORMAT=sll2
 EXPECT_VERDICT=connection-reset

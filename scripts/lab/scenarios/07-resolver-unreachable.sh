@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="DNS queries to AmazonProvidedDNS (10.0.0.2) are dropped (e.g. a host firewall or NACL): every lookup times out, no TCP connection is ever attempted"
 SCENARIO_FORMAT=pcap
 EXPECT_VERDICT=dns-unreachable

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="The resolver answers NXDOMAIN for the SSM names (e.g. a private hosted zone for amazonaws.com that lacks them): no TCP connection is attempted"
 SCENARIO_FORMAT=sll2
 EXPECT_VERDICT=dns-error

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Temporary workaround (us-east-1): the hosts file maps the SSM names to the endpoints' private IPs, so no DNS query is sent for them; TLS established through the endpoints"
 SCENARIO_FORMAT=pcapng
 EXPECT_VERDICT=healthy-vpc-endpoint

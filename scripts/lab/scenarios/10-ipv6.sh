@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="IPv6: the instance asks AmazonProvidedDNS at fd00:ec2::253 and gets AAAA records with the endpoints' ULA addresses (fd00:10::100-102); TLS over IPv6"
 SCENARIO_FORMAT=pcap
 SCENARIO_IPV6=1

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Post-quantum ClientHello (Chromium, X25519MLKEM768 key share, ~1.9 KB = 2 TCP segments) through a path that silently drops IP packets larger than 1200 bytes (MTU black hole: small-MTU link, ICMP blocked). The full-size first segment never arrives; only the second does (the endpoint SACKs it); the client retransmits the first until it gives up: no ServerHello"
 SCENARIO_FORMAT=pcapng
 EXPECT_VERDICT=tls-failure

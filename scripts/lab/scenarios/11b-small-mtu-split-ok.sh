@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Same post-quantum ClientHello (Chromium, X25519MLKEM768), but the router clamps the TCP MSS to 1160, so the ClientHello is sent as two small segments that pass; TLS established through the endpoints"
 SCENARIO_FORMAT=pcap
 EXPECT_VERDICT=healthy-vpc-endpoint

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="The agent uses an HTTP proxy (tinyproxy at 10.0.1.50:8888, https_proxy): HTTP CONNECT to each SSM name; the proxy resolves them itself and reaches the public endpoints via NAT"
 SCENARIO_FORMAT=sll2
 EXPECT_VERDICT=healthy-proxy

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="A TLS-inspecting firewall on the internet path (domain-joined instance, NAT) presents its own certificate from a CA the instance does not trust; TLS 1.2, so the client's fatal alert unknown_ca is visible in clear"
 SCENARIO_FORMAT=pcap
 EXPECT_VERDICT=tls-failure

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="An old client TLS stack (TLS 1.2 disabled by policy, offers at most TLS 1.1) meets an endpoint that requires TLS 1.2 or later: the endpoint answers the ClientHello with a fatal protocol_version alert"
 SCENARIO_FORMAT=pcapng
 EXPECT_VERDICT=tls-failure

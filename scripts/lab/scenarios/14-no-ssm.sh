@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="No SSM traffic at all: the instance only talks to unrelated sites (198.51.100.80) over HTTP and HTTPS via NAT"
 SCENARIO_FORMAT=sll2
 EXPECT_VERDICT=no-ssm-traffic

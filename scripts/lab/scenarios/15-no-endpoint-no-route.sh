@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="No SSM endpoints in the VPC and no NAT/internet path: AmazonProvidedDNS returns the public addresses, every connect times out"
 SCENARIO_FORMAT=pcap
 EXPECT_VERDICT=no-endpoint-no-route

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced by lib.sh: the variables are read there
 SCENARIO_TITLE="Healthy agent whose ssmmessages control channel (a long-lived TLS connection to the endpoint 10.0.1.102) was opened BEFORE the capture started: that flow has no SYN and no ClientHello in the capture, only data both ways (ping N / ack ping N lines inside TLS). The agent's fresh calls to all three names (DNS + full TLS) are in the capture too, so 10.0.1.102 is known as ssmmessages"
 SCENARIO_FORMAT=pcapng
 EXPECT_VERDICT=healthy-vpc-endpoint
