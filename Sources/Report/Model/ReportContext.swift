@@ -204,6 +204,8 @@ struct ReportContext {
         var labels: [(FlowLabel, Int)] = []
         var attempts = 0
         var synRetransmits = 0
+        /// SYNs sent in all attempts, first ones and retransmissions.
+        var syns = 0
         var proxied = false
     }
 
@@ -250,11 +252,12 @@ struct ReportContext {
                 row = groups[g].rows.count - 1
             }
             groups[g].rows[row].addressClass = f.addressClass
-            groups[g].rows[row].attempts += 1
-            groups[g].rows[row].synRetransmits += f.record.synRetransmits
+            groups[g].rows[row].attempts &+= 1
+            groups[g].rows[row].synRetransmits &+= f.record.synRetransmits
+            groups[g].rows[row].syns &+= f.record.synCount
             groups[g].rows[row].proxied = groups[g].rows[row].proxied || f.path == .proxy
             if let li = groups[g].rows[row].labels.firstIndex(where: { $0.0 == f.label }) {
-                groups[g].rows[row].labels[li].1 += 1
+                groups[g].rows[row].labels[li].1 &+= 1
             } else {
                 groups[g].rows[row].labels.append((f.label, 1))
             }
@@ -268,9 +271,9 @@ struct ReportContext {
         return row.labels.map { $0.1 > 1 ? "\($0.0.rawValue) ×\($0.1)" : $0.0.rawValue }.joined(separator: ", ")
     }
 
-    /// `4 (SYN ×12)` or `0`.
+    /// Connection attempts, with the SYNs they sent when some were retransmitted: `3 (SYN ×12)`.
     static func attemptsSummary(_ row: EndpointRow) -> String {
-        row.synRetransmits > 0 ? "\(row.attempts) (SYN+\(row.synRetransmits))" : "\(row.attempts)"
+        row.synRetransmits > 0 ? "\(row.attempts) (SYN ×\(row.syns))" : "\(row.attempts)"
     }
 
     static func answerText(_ row: EndpointRow) -> String {

@@ -96,7 +96,7 @@ enum EnglishCatalog {
         case .clients: "the instance"
         case .region: "<region>"
         case .rcode: "an error"
-        case .alert: "an alert"
+        case .alert: "no alert; no ServerHello came back"
         case .port: "443"
         }
     }

@@ -96,7 +96,7 @@ enum JapaneseCatalog {
         case .clients: "インスタンス"
         case .region: "<リージョン>"
         case .rcode: "エラー"
-        case .alert: "アラート"
+        case .alert: "アラートはなく、ServerHello も返ってきません"
         case .port: "443"
         }
     }
