@@ -40,6 +40,7 @@ struct HTMLReport {
         comparison(&out)
         agentLog(&out)
         capture(&out)
+        timelineEvents(&out)
         out.append("<footer>\(t(.generatedBy)) ssmpath \(d(context.options.toolVersion))</footer>")
         out.append("</main>")
         out.append("</body>")
@@ -57,7 +58,9 @@ struct HTMLReport {
             var cells = ""
             for (i, cell) in row.enumerated() {
                 let cls = i < classes.count && !classes[i].isEmpty ? " class=\"\(classes[i])\"" : ""
-                cells += "<td\(cls)>\(cell)</td>"
+                // The header again, for the stacked layout at phone width (headers are already escaped).
+                let label = i < headers.count ? " data-label=\"\(headers[i])\"" : ""
+                cells += "<td\(cls)\(label)>\(cell)</td>"
             }
             out.append("<tr>\(cells)</tr>")
         }
@@ -103,6 +106,15 @@ struct HTMLReport {
             return
         }
         out.append(SVGTimeline(context: context).render())
+        out.append("<p><a href=\"#events\">\(t(.timeline)): \(events.count) ↓</a></p>")
+        out.append("</section>")
+    }
+
+    /// Every event as a table, after the rest: long, and mostly for reading alongside Wireshark.
+    private func timelineEvents(_ out: inout [String]) {
+        let events = context.timelineEvents
+        guard !events.isEmpty else { return }
+        out.append("<section id=\"events\"><h2>\(t(.timeline))</h2>")
         let rows = events.prefix(Self.timelineLimit).map { e in
             [context.relative(e.moment.time), h(context.frameText(e.moment.ref)), d(e.lane), h(m.evidenceKind(e.kind.evidenceKind)), d(e.detail)]
         }

@@ -9,9 +9,9 @@ struct SVGTimeline {
     private let width = 1000.0
     private let left = 12.0
     private let right = 12.0
-    private let axisHeight = 28.0
-    private let laneTitle = 18.0
-    private let rowHeight = 14.0
+    private let axisHeight = 30.0
+    private let laneTitle = 20.0
+    private let rowHeight = 18.0
     private let laneGap = 12.0
 
     private struct Lane {
@@ -68,7 +68,7 @@ struct SVGTimeline {
         var svg: [String] = []
         let caption = Escape.html(m.ui(.timelineCaption))
         svg.append("<figure class=\"timeline-figure\"><div class=\"timeline\">")
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(Escape.html(m.ui(.timeline)))\" font-family=\"system-ui,'Noto Sans CJK JP',sans-serif\" font-size=\"12\">")
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(Escape.html(m.ui(.timeline)))\" font-family=\"system-ui,'Noto Sans CJK JP',sans-serif\" font-size=\"13\">")
         svg.append("<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#fff\"/>")
 
         // Axis with ticks relative to the capture start.
@@ -92,7 +92,7 @@ struct SVGTimeline {
             if index % 2 == 1 {
                 svg.append("<rect x=\"0\" y=\"\(n(y - laneGap / 2))\" width=\"\(n(width))\" height=\"\(n(laneHeight + laneGap))\" fill=\"#f6f8fa\" opacity=\"0.7\"/>")
             }
-            svg.append("<text x=\"\(n(left))\" y=\"\(n(y + 12))\" font-weight=\"600\" font-size=\"13\" fill=\"#1b1f24\">\(Escape.html(lane.name))</text>")
+            svg.append("<text x=\"\(n(left))\" y=\"\(n(y + 14))\" font-weight=\"600\" font-size=\"15\" fill=\"#1b1f24\">\(Escape.html(lane.name))</text>")
             var rowY = y + laneTitle
             if !lane.dns.isEmpty {
                 let cy = rowY + rowHeight / 2
@@ -133,12 +133,12 @@ struct SVGTimeline {
             let colour = ok ? (d.answerClass == .public ? "#bc4c00" : "#1a7f37") : "#cf222e"
             if !t.responseOnly {
                 out.append("<line x1=\"\(n(qx))\" y1=\"\(n(cy))\" x2=\"\(n(rx))\" y2=\"\(n(cy))\" stroke=\"#8c959f\" stroke-dasharray=\"2 2\"/>")
-                out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"4.5\" fill=\"#0969da\"><title>\(title)</title></circle>")
+                out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"5.5\" fill=\"#0969da\"><title>\(title)</title></circle>")
             }
             let answerTitle = Escape.html("\(context.relative(r.time)) \(context.dnsAnswerText(d))")
             out.append("<path d=\"M\(n(rx)) \(n(cy - 5.5)) L\(n(rx + 5.5)) \(n(cy)) L\(n(rx)) \(n(cy + 5.5)) L\(n(rx - 5.5)) \(n(cy)) Z\" fill=\"\(colour)\"><title>\(answerTitle)</title></path>")
         } else {
-            out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"4.5\" fill=\"#fff\" stroke=\"#c62828\" stroke-width=\"2\"><title>\(title) (timeout)</title></circle>")
+            out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"5.5\" fill=\"#fff\" stroke=\"#c62828\" stroke-width=\"2\"><title>\(title) (timeout)</title></circle>")
         }
         return out
     }
@@ -147,8 +147,8 @@ struct SVGTimeline {
         let r = f.record
         let start = x(r.syns.first?.time ?? r.first.time)
         let end = max(x(r.last.time), start + 4)
-        let barTop = top + 2
-        let barHeight = rowHeight - 4
+        let barTop = top + 3
+        let barHeight = rowHeight - 6
         var out: [String] = []
         let title = Escape.html("\(context.relative(r.first.time)) \(context.flowText(f)) \(f.label.rawValue)"
                                 + (r.synRetransmits > 0 ? ", SYN ×\(r.synCount)" : ""))
