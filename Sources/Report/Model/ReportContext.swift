@@ -72,13 +72,10 @@ struct ReportContext {
             for p in Placeholder.allCases { empty[p] = .list([], ifEmpty: m.fallback(p)) }
             return empty
         }
-        let flows = finding.flowIndices.compactMap { flow($0) }
-        let dnsItems = finding.dnsIndices.compactMap { dns($0) }
-        var clients: [String] = []
-        for c in flows.map(\.record.client) + dnsItems.map(\.transaction.client) {
-            let t = AddressText.text(c)
-            if !clients.contains(t) { clients.append(t) }
-        }
+        // Sentences name at most a few values: a bounded sample of the finding's flows and DNS is enough.
+        let flows = finding.flowIndices.prefix(Self.sampleLimit).compactMap { flow($0) }
+        let dnsItems = finding.dnsIndices.prefix(Self.sampleLimit).compactMap { dns($0) }
+        let clients = unique((flows.map(\.record.client) + dnsItems.map(\.transaction.client)).map(AddressText.text))
         var rcodes: [String] = []
         for d in dnsItems {
             guard let r = d.transaction.rcode else { continue }
@@ -118,7 +115,7 @@ struct ReportContext {
             parts.append("dns.qry.name contains \(Escape.displayFilterString(name))")
         }
         var seen: Set<String> = []
-        var addressPorts: [(IPAddress, UInt16)] = finding.flowIndices.compactMap { flow($0) }
+        var addressPorts: [(IPAddress, UInt16)] = finding.flowIndices.prefix(Self.sampleLimit).compactMap { flow($0) }
             .map { ($0.record.server, $0.record.serverPort) }
         if addressPorts.isEmpty { addressPorts = finding.addresses.map { ($0, 443) } }
         for (address, port) in addressPorts {
@@ -140,8 +137,8 @@ struct ReportContext {
 
     /// Lines amazon-ssm-agent.log shows for this finding (Go net and crypto/tls error text), at most two.
     func agentLogLines(for finding: Finding) -> [String] {
-        let flows = finding.flowIndices.compactMap { flow($0) }
-        let dnsItems = finding.dnsIndices.compactMap { dns($0) }
+        let flows = finding.flowIndices.prefix(Self.sampleLimit).compactMap { flow($0) }
+        let dnsItems = finding.dnsIndices.prefix(Self.sampleLimit).compactMap { dns($0) }
         let fallbackHost = finding.hostnames.first?.text ?? "ssm.\(region(of: finding) ?? "<region>").amazonaws.com"
         var lines: [String] = []
         func add(_ line: String) { if !lines.contains(line) && lines.count < 2 { lines.append(line) } }
@@ -289,11 +286,17 @@ struct ReportContext {
 
     // MARK: - Small helpers
 
+    /// Items in first-seen order without repeats.
     func unique(_ items: [String]) -> [String] {
-        var out: [String] = []
-        for i in items where !out.contains(i) { out.append(i) }
-        return out
+        var seen: Set<String> = []
+        return items.filter { seen.insert($0).inserted }
     }
+
+    /// How many of a finding's flows or DNS transactions are looked at for its sentences, filter and log lines.
+    static let sampleLimit = 256
+
+    /// Rows of the long tables (timeline, DNS, evidence) in Markdown and HTML; the JSON report has them all.
+    static let tableRowLimit = 200
 
     func relative(_ t: Timestamp) -> String { TimeText.offset(t, from: origin) }
 

@@ -77,6 +77,7 @@ enum EnglishCatalog {
         case .seconds: "s"
         case .noFindings: "No findings."
         case .more: "more"
+        case .moreRows: "more rows not shown; the JSON report has them all"
         }
     }
 

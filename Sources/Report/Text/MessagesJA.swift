@@ -77,6 +77,7 @@ enum JapaneseCatalog {
         case .seconds: "秒"
         case .noFindings: "検出事項はありません。"
         case .more: "件"
+        case .moreRows: "件の行を省略 (JSON レポートにはすべて含まれます)"
         }
     }
 

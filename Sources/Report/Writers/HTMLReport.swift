@@ -82,6 +82,11 @@ struct HTMLReport {
         "<pre><code>" + lines.map(d).joined(separator: "\n") + "</code></pre>"
     }
 
+    private func moreRows(_ total: Int, into out: inout [String]) {
+        guard total > ReportContext.tableRowLimit else { return }
+        out.append("<p>… \(total - ReportContext.tableRowLimit) \(t(.moreRows))</p>")
+    }
+
     // MARK: - Sections
 
     private func summary(_ out: inout [String]) {
@@ -152,7 +157,7 @@ struct HTMLReport {
             out.append("<p>\(t(.noDNS))</p></section>")
             return
         }
-        let rows = items.map { x in
+        let rows = items.prefix(ReportContext.tableRowLimit).map { x in
             let tr = x.transaction
             return [context.relative(tr.query.time), d(AddressText.text(tr.client)),
                     d(AddressText.text(tr.resolver)) + (x.resolverClass == .amazonProvided ? " <small>(AmazonProvidedDNS)</small>" : ""),
@@ -160,8 +165,9 @@ struct HTMLReport {
                     tr.response != nil ? t(.answered) : "<span class=\"label l-timeout\">\(t(.timedOut))</span>",
                     d(context.dnsAnswerText(x)), tr.rttMilliseconds.map(TimeText.milliseconds) ?? "—"]
         }
-        table([t(.time), t(.client), t(.resolver), t(.hostname), t(.type), t(.status), t(.answer), t(.rtt)], rows,
+        table([t(.time), t(.client), t(.resolver), t(.hostname), t(.type), t(.status), t(.answer), t(.rtt)], Array(rows),
               classes: ["num", "name", "name", "name", "", "", "name", "num"], into: &out)
+        moreRows(items.count, into: &out)
         out.append("</section>")
     }
 
@@ -177,10 +183,11 @@ struct HTMLReport {
             out.append("<p>\(p.render(m.findingDetail(f.code), values))</p>")
             if !f.evidence.isEmpty {
                 out.append("<h4>\(t(.evidence))</h4>")
-                let rows = f.evidence.map { e in
+                let rows = f.evidence.prefix(ReportContext.tableRowLimit).map { e in
                     [h(context.frameText(e.moment.ref)), context.relative(e.moment.time), h(m.evidenceKind(e.kind)), d(context.evidenceDetail(e))]
                 }
-                table([t(.frame), t(.time), t(.event), t(.evidence)], rows, classes: ["num", "num", "", "name"], into: &out)
+                table([t(.frame), t(.time), t(.event), t(.evidence)], Array(rows), classes: ["num", "num", "", "name"], into: &out)
+                moreRows(f.evidence.count, into: &out)
             }
             if !f.remedies.isEmpty {
                 out.append("<h4>\(t(.whatToDo))</h4><ol>")

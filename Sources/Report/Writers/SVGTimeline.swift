@@ -14,6 +14,10 @@ struct SVGTimeline {
     private let rowHeight = 18.0
     private let laneGap = 12.0
 
+    /// Marks drawn at most, per kind; a long capture keeps the page small (the tables and JSON have the rest).
+    static let maxFlows = 1_500
+    static let maxDNS = 1_500
+
     private struct Lane {
         var name: String
         var dns: [AnalyzedDNS] = []
@@ -45,8 +49,8 @@ struct SVGTimeline {
             return lanes.count - 1
         }
         var laneRowEnds: [[Double]] = []
-        for d in a.dns { let i = laneIndex(d.transaction.name.text); lanes[i].dns.append(d) }
-        for f in a.flows.sorted(by: { $0.record.first.time < $1.record.first.time }) {
+        for d in a.dns.prefix(Self.maxDNS) { let i = laneIndex(d.transaction.name.text); lanes[i].dns.append(d) }
+        for f in a.flows.prefix(Self.maxFlows).sorted(by: { $0.record.first.time < $1.record.first.time }) {
             let i = laneIndex(context.laneName(f))
             while laneRowEnds.count < lanes.count { laneRowEnds.append([]) }
             let start = x(f.record.syns.first?.time ?? f.record.first.time)
