@@ -34,6 +34,12 @@ struct ReportContext {
         return analysis.dns[index]
     }
 
+    /// True when the verdict is one of the healthy paths.
+    var isHealthy: Bool { [FindingCode.healthyVPCEndpoint, .healthyInternet, .healthyProxy].contains(analysis.verdict.code) }
+
+    /// The word on the verdict's badge: "healthy" for a healthy path, else the severity.
+    var verdictBadge: String { isHealthy ? messages.ui(.healthy) : messages.severity(analysis.verdict.severity) }
+
     /// The verdict's finding: the first finding with the verdict's code.
     var verdictFinding: Finding? { analysis.findings.first { $0.code == analysis.verdict.code } }
 

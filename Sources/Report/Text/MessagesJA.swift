@@ -77,6 +77,7 @@ enum JapaneseCatalog {
         case .seconds: "秒"
         case .noFindings: "検出事項はありません。"
         case .more: "件"
+        case .healthy: "正常"
         case .moreRows: "件の行を省略 (JSON レポートにはすべて含まれます)"
         }
     }
@@ -144,7 +145,7 @@ enum JapaneseCatalog {
         case .dnsError:
             "DNS サーバー {resolvers} が {rcode} を返すため、SSM エージェントは {hosts} を名前解決できません。"
         case .noSSMTraffic:
-            "キャプチャに SSM エンドポイントへの通信が含まれていないため、記録中に SSM エージェントは接続を試みていません。"
+            "キャプチャに SSM エンドポイントへの通信が含まれておらず、記録中に SSM エージェントは接続を試みていません。"
         case .healthyVPCEndpoint:
             "SSM エージェントは VPC エンドポイントのプライベートアドレス {addresses} を経由して {hosts} に到達しており、TLS ハンドシェイクも完了しています。"
         case .healthyInternet:

@@ -31,7 +31,7 @@ struct HTMLReport {
         out.append("<body>")
         out.append("<main>")
         out.append("<h1>\(t(.reportTitle))</h1>")
-        out.append("<p class=\"verdict \(verdictClass)\"><span class=\"badge\">\(h(m.severity(a.verdict.severity)))</span> \(context.verdictSentence(.html))</p>")
+        out.append("<p class=\"verdict \(verdictClass)\"><span class=\"badge\">\(h(context.verdictBadge))</span> \(context.verdictSentence(.html))</p>")
         summary(&out)
         timeline(&out)
         endpoints(&out)

@@ -13,10 +13,9 @@ struct MarkdownReport {
 
     func render() -> String {
         var out: [String] = []
-        let a = context.analysis
         out.append("# " + m.ui(.reportTitle))
         out.append("")
-        out.append("**\(m.ui(.verdict)) (\(m.severity(a.verdict.severity))):** " + context.verdictSentence(.markdown))
+        out.append("**\(m.ui(.verdict)) (\(context.verdictBadge)):** " + context.verdictSentence(.markdown))
         out.append("")
         summary(&out)
         timeline(&out)

@@ -49,7 +49,7 @@ struct TextReport {
         out.append(paint(m.ui(.reportTitle), .bold) + paint(" — ssmpath \(Escape.terminal(context.options.toolVersion))", .dim))
         out.append("")
         let verdictColor = severityColor(a.verdict.severity, healthy: Self.isHealthy(a.verdict.code))
-        let badge = "[\(m.severity(a.verdict.severity))] "
+        let badge = "[\(context.verdictBadge)] "
         let sentence = TextLayout.wrap(context.verdictSentence(.terminal), width: w, firstIndent: badge,
                                        indent: String(repeating: " ", count: TextLayout.width(badge)))
         for (i, line) in sentence.enumerated() {
