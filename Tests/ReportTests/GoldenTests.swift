@@ -11,8 +11,7 @@ struct GoldenTests {
     }
 
     static func fileName(_ s: Scenario, _ f: ReportFormat, _ l: ReportLanguage) -> String {
-        let ext = switch f { case .text: "txt"; case .markdown: "md"; case .html: "html"; case .json: "json" }
-        return "\(s.rawValue).\(l.rawValue).\(ext)"
+        "\(s.rawValue).\(l.rawValue).\(f.fileExtension)"
     }
 
     @Test("matches the golden file", arguments: cases)

@@ -114,6 +114,9 @@ struct SVGTimeline {
         legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><path d=\"M6 0.5 L11.5 6 L6 11.5 L0.5 6 Z\" fill=\"#1a7f37\"/></svg>\(Escape.html(m.ui(.dnsAnswer)))</li>"
         legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"4.5\" fill=\"#fff\" stroke=\"#c62828\" stroke-width=\"2\"/></svg>\(Escape.html(m.evidenceKind(.dnsTimeout)))</li>"
         legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect x=\"0\" y=\"2\" width=\"12\" height=\"8\" fill=\"#c62828\"/><line x1=\"6\" y1=\"0\" x2=\"6\" y2=\"12\" stroke=\"#1b1f24\" stroke-width=\"2\"/></svg>\(Escape.html(m.evidenceKind(.synRetransmit)))</li>"
+        if a.flows.contains(where: { $0.record.clientHelloCompleted != nil }) {
+            legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect x=\"0\" y=\"2\" width=\"12\" height=\"8\" fill=\"#57606a\"/><circle cx=\"6\" cy=\"6\" r=\"3\" fill=\"#fff\"/></svg>\(Escape.html(m.evidenceKind(.clientHello)))</li>"
+        }
         let present = FlowLabel.allCases.filter { label in a.flows.contains { $0.label == label } }
         for label in present {
             legend += "<li><span class=\"swatch\" style=\"background:\(LabelColor.fill(label))\"></span><code>\(label.rawValue)</code> \(Escape.html(m.labelDescription(label)))</li>"
@@ -160,6 +163,14 @@ struct SVGTimeline {
         for s in r.syns.dropFirst() {
             let sx = x(s.time)
             out.append("<line x1=\"\(n(sx))\" y1=\"\(n(barTop - 1.5))\" x2=\"\(n(sx))\" y2=\"\(n(barTop + barHeight + 1.5))\" stroke=\"#1b1f24\" stroke-width=\"2\"/>")
+        }
+        if let hello = r.clientHelloCompleted {
+            // The ClientHello: a white notch; hollow when it took two or more TCP segments.
+            let hx = x(hello.time)
+            let split = r.clientHelloSegments > 1
+            let helloTitle = Escape.html("\(context.relative(hello.time)) ClientHello"
+                                         + (split ? ", \(r.clientHelloSegments) TCP segments" : ""))
+            out.append("<circle cx=\"\(n(hx))\" cy=\"\(n(barTop + barHeight / 2))\" r=\"3\" fill=\"\(split ? "none" : "#fff")\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(helloTitle)</title></circle>")
         }
         if let reset = r.serverReset ?? r.clientReset {
             let rx = x(reset.time)
