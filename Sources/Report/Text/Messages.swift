@@ -17,6 +17,7 @@ enum UIText: CaseIterable {
     case legend, dnsQuery, dnsAnswer, vpcCIDRs, inferred, given, resolvers, resolverClass, queries, counters
     case generatedBy, none, moreEvents, whatToDo, noEndpoints, noDNS, notConnected, tlsVersion, sni
     case captureWindow, timelineCaption, seconds, noFindings, more, moreRows, healthy
+    case tcpSegments, fromServer, fromClient, clientToServer, serverToClient
 }
 
 struct Messages {

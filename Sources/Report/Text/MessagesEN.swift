@@ -78,6 +78,11 @@ enum EnglishCatalog {
         case .noFindings: "No findings."
         case .more: "more"
         case .healthy: "healthy"
+        case .tcpSegments: "TCP segments"
+        case .fromServer: "from the server"
+        case .fromClient: "from the client"
+        case .clientToServer: "client → server"
+        case .serverToClient: "server → client"
         case .moreRows: "more rows not shown; the JSON report has them all"
         }
     }

@@ -78,6 +78,11 @@ enum JapaneseCatalog {
         case .noFindings: "検出事項はありません。"
         case .more: "件"
         case .healthy: "正常"
+        case .tcpSegments: "TCP セグメント"
+        case .fromServer: "サーバーから"
+        case .fromClient: "クライアントから"
+        case .clientToServer: "クライアント → サーバー"
+        case .serverToClient: "サーバー → クライアント"
         case .moreRows: "件の行を省略 (JSON レポートにはすべて含まれます)"
         }
     }

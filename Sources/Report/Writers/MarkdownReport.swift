@@ -112,6 +112,11 @@ struct MarkdownReport {
             }
         }
         table([m.ui(.hostname), m.ui(.resolver), m.ui(.answer), m.ui(.addressClass), m.ui(.label), m.ui(.attempts)], rows, into: &out)
+        let present = FlowLabel.allCases.filter { label in context.analysis.flows.contains { $0.isSSM && $0.label == label } }
+        if !present.isEmpty {
+            out.append("\(m.ui(.legend)): " + present.map { "`\($0.rawValue)` \(m.labelDescription($0))" }.joined(separator: "; "))
+            out.append("")
+        }
     }
 
     private func dnsTable(_ out: inout [String]) {

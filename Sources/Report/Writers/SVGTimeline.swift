@@ -169,7 +169,7 @@ struct SVGTimeline {
             let hx = x(hello.time)
             let split = r.clientHelloSegments > 1
             let helloTitle = Escape.html("\(context.relative(hello.time)) ClientHello"
-                                         + (split ? ", \(r.clientHelloSegments) TCP segments" : ""))
+                                         + (split ? ", \(r.clientHelloSegments) \(context.messages.ui(.tcpSegments))" : ""))
             out.append("<circle cx=\"\(n(hx))\" cy=\"\(n(barTop + barHeight / 2))\" r=\"3\" fill=\"\(split ? "none" : "#fff")\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(helloTitle)</title></circle>")
         }
         if let reset = r.serverReset ?? r.clientReset {
