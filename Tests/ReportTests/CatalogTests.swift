@@ -96,3 +96,35 @@ struct CatalogTests {
 extension String {
     func trimmingSpaces() -> String { String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
 }
+
+// MARK: - Every finding as the verdict
+
+@Suite("Every finding code in every format")
+struct EveryFindingTests {
+    static func analysis(for code: FindingCode) -> Analysis {
+        var a = Scenario.domainJoined.analysis
+        let base = a.findings[0]
+        a.findings = [Finding(code: code, severity: .error, hostnames: base.hostnames, resolvers: base.resolvers,
+                              addresses: base.addresses, flowIndices: base.flowIndices, dnsIndices: base.dnsIndices,
+                              evidence: base.evidence, remedies: RemedyCode.allCases, region: base.region)]
+        a.verdict = Verdict(code: code, severity: .error)
+        return a
+    }
+
+    @Test("no placeholder is left unfilled", arguments: [ReportFormat.text, .markdown, .html, .json], ReportLanguage.allCases)
+    func filled(_ format: ReportFormat, _ language: ReportLanguage) {
+        for code in FindingCode.allCases {
+            let out = ReportWriter.render(Self.analysis(for: code), captures: Scenario.domainJoined.captures,
+                                          options: ReportOptions(format: format, language: language, toolVersion: "t"))
+            for p in Placeholder.allCases { #expect(!out.contains("{\(p.rawValue)}"), "\(code) \(format) \(language)") }
+            let title = Messages(language: language).findingTitle(code)
+            #expect(out.contains(format == .html ? Escape.html(title) : title) || format == .text, "\(code) \(format)")
+        }
+    }
+
+    @Test("text stays within 100 columns even with hostile names", arguments: ReportLanguage.allCases)
+    func hostileWidth(_ language: ReportLanguage) {
+        let text = EscapingTests.render(.text, language)
+        for line in text.split(separator: "\n") { #expect(TextLayout.width(String(line)) <= 100, "\(line)") }
+    }
+}
