@@ -74,9 +74,11 @@ extension HTMLReport {
           .scroll table,.scroll tbody,.scroll tr,.scroll td{display:block;width:100%}
           .scroll thead{display:none}
           .scroll tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .5rem;padding:.25rem 0}
-          .scroll td{display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem;border:none;padding:.15rem .6rem;min-width:0}
+          .scroll td{display:grid;grid-template-columns:6rem 1fr;gap:.5rem;border:none;padding:.15rem .6rem;min-width:0}
           .scroll td::before{content:attr(data-label);font-family:system-ui,sans-serif;font-weight:600;color:var(--muted);font-size:.8rem}
           td.num{white-space:normal}
+          article.finding{padding:.1rem .6rem .5rem}
+          ol{padding-left:1.25rem}
           .scroll td>span,.scroll td>code{justify-self:start}
         }
         @media print{
