@@ -271,4 +271,25 @@ struct ClientHelloMalformedTests {
     @Test func emptyInputWaits() {
         #expect(parseClientHello([]).kind == .needMoreBytes)
     }
+
+    // MARK: - Mutations
+
+    @Test("any byte of a real hello set to 0x00, 0x01, 0x7F, 0x80 or 0xFF never traps",
+          arguments: ["app-clienthello-curl", "app-clienthello-chromium"])
+    func mutatedBytesNeverTrap(_ fixture: String) throws {
+        let bytes = try AppFixture.bytes(fixture)
+        let handshake = TLSTestFraming.handshakeBytes(ofRecords: bytes)
+        let multiRecord = TLSTestFraming.records(ofHandshake: handshake, fragmentSize: 300)
+        for original in [bytes, multiRecord] {
+            var completed = 0
+            for index in original.indices {
+                for value: UInt8 in [0x00, 0x01, 0x7F, 0x80, 0xFF] where value != original[index] {
+                    var mutated = original
+                    mutated[index] = value
+                    if parseClientHello(mutated).kind == .complete { completed += 1 }
+                }
+            }
+            #expect(completed > 0) // many bytes (random, key shares) carry no structure
+        }
+    }
 }

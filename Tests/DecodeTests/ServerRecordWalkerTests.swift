@@ -190,4 +190,16 @@ struct ServerRecordWalkerTests {
         stream.withUnsafeBytes { walker.feed($0) } // ignored after the stop
         #expect(walker.events.applicationDataRecords == count)
     }
+
+    @Test("any byte of a real server flight set to 0x00, 0x17 or 0xFF never traps")
+    func mutatedBytesNeverTrap() throws {
+        let stream = Array(try AppFixture.bytes("app-serverflight-tls12").prefix(1_500))
+        for index in stream.indices {
+            for value: UInt8 in [0x00, 0x17, 0xFF] {
+                var mutated = stream
+                mutated[index] = value
+                _ = Self.walk(Self.chunked(mutated, by: 7))
+            }
+        }
+    }
 }

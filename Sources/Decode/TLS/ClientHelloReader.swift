@@ -120,13 +120,13 @@ enum ClientHelloReader {
             let firstRecordEnd = firstBodyStart &+ location.firstRecordBody
             let atHand = UnsafeRawBufferPointer(rebasing: bytes[..<min(bytes.count, firstRecordEnd)])
             var cursor = TLSCursor(atHand, from: bodyStart, declaredEnd: firstBodyStart &+ location.handshakeTotal)
-            result = readClientHello(&cursor, location: location)
+            result = readClientHello(&cursor, location: location, collect: location.isComplete)
         } else {
             // Spread over several records: gather exactly the handshake's bytes once.
             let gathered = gatherHandshake(bytes, total: location.handshakeTotal)
             result = gathered.withUnsafeBytes { all in
                 var cursor = TLSCursor(all, from: handshakeHeaderLength, declaredEnd: all.count)
-                return readClientHello(&cursor, location: location)
+                return readClientHello(&cursor, location: location, collect: true)
             }
         }
         switch result {
@@ -157,7 +157,9 @@ enum ClientHelloReader {
 
     // MARK: - Fields
 
-    private static func readClientHello(_ cursor: inout TLSCursor, location: HandshakeLocation)
+    /// Reads the ClientHello fields. With `collect` false (a partial hello, checked early for
+    /// garbage) lengths are checked but nothing is allocated.
+    private static func readClientHello(_ cursor: inout TLSCursor, location: HandshakeLocation, collect: Bool)
         -> Result<ClientHelloInfo, TLSCursorFailure> {
         do throws(TLSCursorFailure) {
             var info = ClientHelloInfo(serverName: nil, alpn: [], legacyVersion: 0, supportedVersions: [],
@@ -180,14 +182,14 @@ enum ClientHelloReader {
             var extensions = try cursor.container(length: extensionsLength)
             // The extensions block must fill the rest of the handshake exactly.
             guard cursor.isAtEnd else { throw .malformed }
-            try readExtensions(&extensions, into: &info)
+            try readExtensions(&extensions, into: &info, collect: collect)
             return .success(info)
         } catch {
             return .failure(error)
         }
     }
 
-    private static func readExtensions(_ block: inout TLSCursor, into info: inout ClientHelloInfo)
+    private static func readExtensions(_ block: inout TLSCursor, into info: inout ClientHelloInfo, collect: Bool)
         throws(TLSCursorFailure) {
         var seen: UInt8 = 0 // a duplicate of a read extension is ignored (bits: SNI, ALPN, versions, shares)
         while !block.isAtEnd {
@@ -205,17 +207,17 @@ enum ClientHelloReader {
             guard seen & bit == 0 else { continue }
             seen |= bit
             switch type {
-            case TLSExtensionType.serverName: info.serverName = try readServerName(&body)
-            case TLSExtensionType.alpn: info.alpn = try readALPN(&body)
-            case TLSExtensionType.supportedVersions: info.supportedVersions = try readSupportedVersions(&body)
-            default: info.keyShareGroups = try readKeyShareGroups(&body)
+            case TLSExtensionType.serverName: info.serverName = try readServerName(&body, collect: collect)
+            case TLSExtensionType.alpn: info.alpn = try readALPN(&body, collect: collect)
+            case TLSExtensionType.supportedVersions: info.supportedVersions = try readSupportedVersions(&body, collect: collect)
+            default: info.keyShareGroups = try readKeyShareGroups(&body, collect: collect)
             }
         }
     }
 
     /// server_name (RFC 6066 §3): ServerNameList<1..2^16-1> of (NameType, HostName<1..2^16-1>).
     /// Returns the first host_name.
-    private static func readServerName(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [UInt8]? {
+    private static func readServerName(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [UInt8]? {
         let listLength = Int(try body.readUInt16())
         var list = try body.container(length: listLength)
         guard listLength >= 1, body.isAtEnd else { throw .malformed }
@@ -225,56 +227,57 @@ enum ClientHelloReader {
             let nameLength = Int(try list.readUInt16())
             guard nameLength >= 1 else { throw .malformed }
             let name = try list.readBytes(nameLength)
-            if nameType == 0, hostName == nil { hostName = Array(name) }    // host_name(0)
+            if collect, nameType == 0, hostName == nil { hostName = Array(name) } // host_name(0)
         }
         return hostName
     }
 
     /// application_layer_protocol_negotiation (RFC 7301 §3.1): ProtocolNameList<2..2^16-1> of
     /// ProtocolName<1..2^8-1>.
-    private static func readALPN(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [[UInt8]] {
+    private static func readALPN(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [[UInt8]] {
         let listLength = Int(try body.readUInt16())
         var list = try body.container(length: listLength)
         guard listLength >= 2, body.isAtEnd else { throw .malformed }
         var names: [[UInt8]] = []
-        names.reserveCapacity(4)
+        if collect { names.reserveCapacity(4) }
         while !list.isAtEnd {
             let nameLength = Int(try list.readUInt8())
             guard nameLength >= 1 else { throw .malformed }
-            names.append(Array(try list.readBytes(nameLength)))
+            let name = try list.readBytes(nameLength)
+            if collect { names.append(Array(name)) }
         }
         return names
     }
 
     /// supported_versions in a ClientHello (RFC 8446 §4.2.1): ProtocolVersion versions<2..254>.
-    private static func readSupportedVersions(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [UInt16] {
+    private static func readSupportedVersions(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [UInt16] {
         let listLength = Int(try body.readUInt8())
         var list = try body.container(length: listLength)
         guard listLength >= 2, listLength % 2 == 0, body.isAtEnd else { throw .malformed }
         var versions: [UInt16] = []
-        versions.reserveCapacity(listLength / 2)
+        if collect { versions.reserveCapacity(listLength / 2) }
         while !list.isAtEnd {
             let version = try list.readUInt16()
-            if !isGREASE(version) { versions.append(version) }
+            if collect, !isGREASE(version) { versions.append(version) }
         }
         return versions
     }
 
     /// key_share in a ClientHello (RFC 8446 §4.2.8): KeyShareEntry client_shares<0..2^16-1>, each
     /// (NamedGroup, key_exchange<1..2^16-1>). Key lengths of known groups are checked.
-    private static func readKeyShareGroups(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [UInt16] {
+    private static func readKeyShareGroups(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [UInt16] {
         let listLength = Int(try body.readUInt16())
         var list = try body.container(length: listLength)
         guard body.isAtEnd else { throw .malformed }
         var groups: [UInt16] = []
-        groups.reserveCapacity(4)
+        if collect { groups.reserveCapacity(4) }
         while !list.isAtEnd {
             let group = try list.readUInt16()
             let keyLength = Int(try list.readUInt16())
             guard keyLength >= 1 else { throw .malformed }
             if let expected = keyExchangeLength(of: group), expected != keyLength { throw .malformed }
             try list.skip(keyLength)
-            if !isGREASE(group) { groups.append(group) }
+            if collect, !isGREASE(group) { groups.append(group) }
         }
         return groups
     }
