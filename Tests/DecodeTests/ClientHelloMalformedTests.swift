@@ -222,6 +222,15 @@ struct ClientHelloMalformedTests {
         #expect(isGREASE(0xFAFA) && !isGREASE(0x0A1A) && !isGREASE(0x001D))
     }
 
+    @Test func draftKeyShareCodePoint() throws {
+        // TLS 1.3 drafts 16-22 numbered key_share 40 (Chrome 55 canary, Firefox 52 in the corpus).
+        var hello = Self.valid
+        hello.extensions[3] = ClientHelloBuilder.keyShare([(0x001D, 32), (0x0017, 65)])
+        hello.extensions[3].type = 40
+        let info = try #require(parseClientHello(hello.record).value)
+        #expect(info.keyShareGroups == [0x001D, 0x0017])
+    }
+
     @Test func postQuantumShareOfTheWrongLength() {
         var hello = Self.valid
         hello.extensions[3] = ClientHelloBuilder.keyShare([(0x11EC, 1215), (0x001D, 32)])

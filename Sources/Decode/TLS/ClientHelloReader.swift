@@ -201,7 +201,7 @@ enum ClientHelloReader {
             case TLSExtensionType.serverName: bit = 1
             case TLSExtensionType.alpn: bit = 2
             case TLSExtensionType.supportedVersions: bit = 4
-            case TLSExtensionType.keyShare: bit = 8
+            case TLSExtensionType.keyShare, TLSExtensionType.keyShareDraft: bit = 8
             default: continue                                                  // skipped, by its length
             }
             guard seen & bit == 0 else { continue }
