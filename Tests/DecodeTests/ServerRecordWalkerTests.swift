@@ -155,6 +155,19 @@ struct ServerRecordWalkerTests {
         #expect(events.handshakeFinished)
     }
 
+    @Test func tls13Draft18ServerHelloLayout() throws {
+        // draft-ietf-tls-tls13-18: version 0x7F12, random, cipher_suite, extensions (no session id).
+        var body: [UInt8] = [0x7F, 0x12] + [UInt8](repeating: 0x44, count: 32) + [0x13, 0x01]
+        let extensions: [UInt8] = [0, 40, 0, 36, 0, 0x1D, 0, 32] + [UInt8](repeating: 1, count: 32)
+        body += TLSTestFraming.u16(extensions.count) + extensions
+        let record = TLSTestFraming.records(ofHandshake: [2] + TLSTestFraming.u24(body.count) + body,
+                                            fragmentSize: 16_384, version: 0x0301)
+        let events = Self.walk([record + [23, 3, 1, 0, 1, 0]])
+        #expect(events.serverHello == ServerHelloInfo(legacyVersion: 0x7F12, selectedVersion: nil, cipherSuite: 0x1301,
+                                                      isHelloRetryRequest: false))
+        #expect(events.handshakeFinished)
+    }
+
     // MARK: - Not TLS
 
     @Test func httpResponseIsNotTLS() {
