@@ -83,9 +83,17 @@ struct ClientHelloMalformedTests {
     @Test func handshakeLengthPastTheRecordWithNothingAfter() {
         var bytes = Self.valid.record
         bytes[8] &+= 1 // one byte longer than the record carries
-        #expect(parseClientHello(bytes).kind == .needMoreBytes)
-        #expect(parseClientHello(bytes + [0x16]).kind == .needMoreBytes)
+        // The extensions block, whole in this record, ends one byte before the handshake claims to:
+        // no later record can make that valid, so there is no need to wait for one.
+        #expect(parseClientHello(bytes).kind == .notThisProtocol)
+        #expect(parseClientHello(bytes + [0x16]).kind == .notThisProtocol)
         #expect(parseClientHello(bytes + [0x17]).kind == .notThisProtocol)
+        // A handshake longer than its record whose fields still run on is a valid prefix (the
+        // re-framed real hellos check every such prefix); cut inside the extensions it waits.
+        let handshake = Self.valid.handshake
+        let firstRecord = TLSTestFraming.records(ofHandshake: Array(handshake[..<(handshake.count - 10)]), fragmentSize: 16_384)
+        #expect(parseClientHello(firstRecord).kind == .needMoreBytes)
+        #expect(parseClientHello(firstRecord + [0x17]).kind == .notThisProtocol)
     }
 
     @Test func handshakeLengthTooSmallForAClientHello() {
@@ -255,6 +263,16 @@ struct ClientHelloMalformedTests {
         var bytes = Self.valid.record
         bytes[5 + 4 + 2 + 32] = 200
         #expect(parseClientHello(Array(bytes[..<60])).kind == .notThisProtocol)
+    }
+
+    @Test func garbageInAFirstRecordIsSeenWhileLaterRecordsAreMissing() {
+        var hello = Self.valid
+        hello.sessionID = [UInt8](repeating: 1, count: 32)
+        var records = TLSTestFraming.records(ofHandshake: hello.handshake, fragmentSize: 100)
+        records[5 + 4 + 2 + 32] = 99 // session id length, inside the complete first record
+        #expect(parseClientHello(Array(records[..<105])).kind == .notThisProtocol) // first record only
+        #expect(parseClientHello(Array(records[..<110])).kind == .notThisProtocol) // + the next header
+        #expect(parseClientHello(Array(records[..<150])).kind == .notThisProtocol) // + part of the next body
     }
 
     // MARK: - Not TLS at all

@@ -33,7 +33,7 @@ enum ClientHelloReader {
     }
 
     /// Walks the record headers until the records hold the whole handshake. Returns `.complete` with
-    /// the location when the handshake's length is known (its bytes may not all be there yet: see
+    /// the location once the handshake's length is known (its bytes may not all be there yet: see
     /// `isComplete`), `.needMoreBytes` before that, `.notThisProtocol` on any header that is not a
     /// TLS handshake record or a handshake that is not a ClientHello.
     private static func locateHandshake(_ bytes: UnsafeRawBufferPointer) -> ParseProgress<HandshakeLocation> {
@@ -44,11 +44,20 @@ enum ClientHelloReader {
         var handshakeBytesBefore = 0   // handshake bytes carried by earlier records
         var firstRecordBody = 0
 
+        /// Bytes are missing: once the handshake's length is known, the part in the first record is
+        /// still checked for garbage (pass 2 on an incomplete location); before that, just wait.
+        func waiting() -> ParseProgress<HandshakeLocation> {
+            guard handshakeHeaderCount == handshakeHeaderLength else { return .needMoreBytes }
+            return .complete(HandshakeLocation(
+                handshakeTotal: handshakeHeaderLength &+ (handshakeHeader & 0xFF_FFFF), recordCount: recordCount,
+                recordBytes: offset, firstRecordBody: firstRecordBody, isComplete: false))
+        }
+
         while true {
             // TLSPlaintext header (RFC 8446 §5.1): type, legacy_record_version, length.
             let headerBytes = min(bytes.count &- offset, TLSRecordLimits.headerLength)
             guard isValidRecordHeaderPrefix(bytes, at: offset, count: headerBytes) else { return .notThisProtocol }
-            guard headerBytes == TLSRecordLimits.headerLength else { return .needMoreBytes }
+            guard headerBytes == TLSRecordLimits.headerLength else { return waiting() }
             let bodyLength = Int(bytes.loadUnaligned(fromByteOffset: offset &+ 3, as: UInt16.self).bigEndian) // checked above
             recordCount &+= 1
             if recordCount == 1 { firstRecordBody = bodyLength }
@@ -77,16 +86,7 @@ enum ClientHelloReader {
                         firstRecordBody: firstRecordBody, isComplete: bytes.count &- bodyStart >= neededHere))
                 }
             }
-            guard bodyAtHand == bodyLength else {
-                // The record is not all here; the first record may still show garbage early.
-                if recordCount == 1, handshakeHeaderCount == handshakeHeaderLength {
-                    return .complete(HandshakeLocation(
-                        handshakeTotal: handshakeHeaderLength &+ (handshakeHeader & 0xFF_FFFF),
-                        recordCount: recordCount, recordBytes: bodyEnd, firstRecordBody: firstRecordBody,
-                        isComplete: false))
-                }
-                return .needMoreBytes
-            }
+            guard bodyAtHand == bodyLength else { return waiting() }
             handshakeBytesBefore &+= bodyLength
             offset = bodyEnd
         }
