@@ -145,7 +145,10 @@ enum ClientHelloReader {
                 let bodyStart = offset &+ TLSRecordLimits.headerLength
                 let take = min(length, total &- initialized, bytes.count &- bodyStart)
                 guard take > 0 else { break }
-                for index in 0..<take { buffer[initialized &+ index] = bytes[bodyStart &+ index] } // take fits both
+                // take fits both the destination and the source
+                let destination = UnsafeMutableBufferPointer(rebasing: buffer[initialized..<(initialized &+ take)])
+                UnsafeMutableRawBufferPointer(destination)
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[bodyStart..<(bodyStart &+ take)]))
                 initialized &+= take
                 offset = bodyStart &+ length
             }
