@@ -51,6 +51,9 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     private var serverScanOffset = 0
     private var serverBytesWalked = 0
     private let serverWalkLimit: Int
+    /// What the server side decided; the flow's decision waits until the client's ClientHello is
+    /// no longer being collected (capture order can put the server's reply before the hello's end).
+    private var serverOutcome: HandshakeDecision?
     private(set) var decision: HandshakeDecision?
 
     /// `serverWalkLimit`: in-order server bytes walked before giving up (the walker keeps no bytes).
@@ -79,21 +82,24 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             decide(.limit, record: &record)
         }
         if decision == nil { advanceServer(moment: moment, record: &record) }
+        settle(record: &record)
         if clientPhase == .done || decision != nil { client?.releaseWindow(to: &pool) }
     }
 
     /// A server segment; arguments as for `clientSegment`.
     func serverSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer,
                        moment: PacketMoment, record: inout TCPFlowRecord, pool: inout ReassemblyWindowPool) {
-        guard decision == nil else { return }
+        guard decision == nil, serverOutcome == nil else { return }
         var stream = server ?? StreamReassembler(baseSequence: streamStart ?? sequence)
         server = nil
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
         server = stream
         if outcome == .advanced { advanceServer(moment: moment, record: &record) }
-        if decision == nil, let stream = server, stream.overflowed {
+        if decision == nil, serverOutcome == nil, let stream = server, stream.overflowed {
             decide(.limit, record: &record)
         }
+        settle(record: &record)
+        if serverOutcome != nil || decision != nil { server?.releaseWindow(to: &pool) }
     }
 
     /// Returns both windows to the pool. Call once the flow ends or the handshake is decided.
@@ -204,7 +210,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     // MARK: - Server
 
     private func advanceServer(moment: PacketMoment, record: inout TCPFlowRecord) {
-        guard decision == nil, var stream = server else { return }
+        guard decision == nil, serverOutcome == nil, var stream = server else { return }
         server = nil
         defer { server = stream }
         if serverPhase == .waitingForClient {
@@ -226,13 +232,13 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
                 Parsers.parseConnectResponseStatus(UnsafeRawBufferPointer(rebasing: bytes[0..<headerEnd]))  // headerEnd <= bytes.count
             }
             guard case .complete(let status) = progress else {
-                decide(.notTLS, record: &record)
+                serverOutcome = .notTLS
                 return
             }
             record.connectStatus = status
             stream.discardPrefix(headerEnd)
             guard (200..<300).contains(status) else {
-                decide(.notTLS, record: &record)
+                serverOutcome = .notTLS
                 return
             }
             serverPhase = .tls
@@ -256,19 +262,32 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         if events.handshakeFinished {
             record.establishedAt = moment
             record.tls = record.tls.advanced(to: .established)
-            decide(.established, record: &record)
+            serverOutcome = .established
         } else if let alert = events.alert {
             record.alert = alert
             record.alertFromServer = true
             record.alertAt = moment
             record.tls = record.tls.advanced(to: .alert)
-            decide(.alert, record: &record)
+            serverOutcome = .alert
         } else if events.notTLS {
-            decide(.notTLS, record: &record)
+            serverOutcome = .notTLS
         }
     }
 
     // MARK: - Decision
+
+    /// Adopts the server's outcome once the client's ClientHello is no longer being collected.
+    private func settle(record: inout TCPFlowRecord) {
+        guard decision == nil, let outcome = serverOutcome else { return }
+        switch clientPhase {
+        case .watchingRecords, .done:
+            decide(outcome, record: &record)
+        case .unknown, .connectRequest, .clientHello:
+            if case .notTLS = outcome, record.connect != nil, record.connectStatus.map({ !(200..<300).contains($0) }) == true {
+                decide(outcome, record: &record)   // the proxy refused: no TLS will follow
+            }
+        }
+    }
 
     private func decide(_ outcome: HandshakeDecision, record: inout TCPFlowRecord) {
         guard decision == nil else { return }
