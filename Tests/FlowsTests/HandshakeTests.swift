@@ -164,4 +164,25 @@ import Decode
         #expect(flow.clientHelloSegments == 3)
         #expect(flow.tls == .established)                           // after the server's CCS + Finished
     }
+    @Test func realCurlThroughTinyproxy() throws {
+        let client = try fixture("curl-connect-client-stream")
+        let server = try fixture("curl-connect-server-stream")
+        let requestEnd = try #require(client.withUnsafeBytes { HTTPHeaderBlock.end(in: $0, from: 0) })
+        let responseEnd = try #require(server.withUnsafeBytes { HTTPHeaderBlock.end(in: $0, from: 0) })
+        let helloEnd = requestEnd + 5 + (Int(client[requestEnd + 3]) << 8 | Int(client[requestEnd + 4]))
+        let h = EngineHarness()
+        let s = h.session(server: Endpoint(address: Addresses.otherPublic, port: 18_888))
+        s.handshake()
+        s.clientSends(Array(client[0..<requestEnd]))
+        s.serverSends(Array(server[0..<(responseEnd + 10)]))          // the response and the start of the ServerHello
+        s.clientSends(Array(client[requestEnd..<(requestEnd + 300)]))
+        let helloDone = s.clientSends(Array(client[(requestEnd + 300)..<helloEnd]))
+        s.serverSends(Array(server[(responseEnd + 10)...]))
+        let flow = try #require(h.finish().flows.first)
+        #expect(flow.connect == ConnectRequest(host: Array("127.0.0.1".utf8), port: 18_443))
+        #expect(flow.connectStatus == 200)
+        #expect(flow.clientHello?.recordBytes == helloEnd - requestEnd)
+        #expect(flow.clientHelloCompleted == helloDone && flow.clientHelloSegments == 2)
+        #expect(flow.tls == .established)
+    }
 }
