@@ -68,7 +68,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
     init(limits: FlowLimits, retainFlow: @escaping (TCPFlowRecord) -> Bool) {
         self.limits = limits
         self.retainFlow = retainFlow
-        pool = ReassemblyWindowPool(windowCapacity: max(0, limits.maxFirstBytes))
+        pool = ReassemblyWindowPool(windowCapacity: max(0, limits.maxFirstBytes), maxInUse: max(0, limits.maxReassemblyBuffers))
         dns = DNSTransactionTable(limits: limits)
         idleNanoseconds = Self.nanoseconds(limits.idleTimeoutSeconds)
         lingerNanoseconds = Self.nanoseconds(limits.closedLingerSeconds)
@@ -231,13 +231,18 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         flow.handshake = tracker
         if fromClient {
             tracker.clientSegment(sequence: sequence, streamStart: flow.clientISN.map { $0 &+ 1 }, payload: packet.payload,
-                                  moment: moment, record: &flow.record, pool: &pool)
+                                  truncated: packet.isPayloadTruncated, moment: moment, record: &flow.record, pool: &pool)
         } else {
             tracker.serverSegment(sequence: sequence, streamStart: flow.serverISN.map { $0 &+ 1 }, payload: packet.payload,
-                                  moment: moment, record: &flow.record, pool: &pool)
+                                  truncated: packet.isPayloadTruncated, moment: moment, record: &flow.record, pool: &pool)
         }
         guard let decision = tracker.decision else { return }
-        if decision == .limit { counters.firstBytesLimitHit &+= 1 }
+        switch decision {
+        case .limit: counters.firstBytesLimitHit &+= 1
+        case .truncated: counters.firstBytesTruncated &+= 1
+        case .noBuffer: counters.reassemblyBuffersExhausted &+= 1
+        case .established, .alert, .notTLS: break
+        }
         tracker.release(to: &pool)
         flow.handshake = nil
         flow.applicationDone = true
@@ -259,6 +264,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         }
         counters.dnsTCPOversized &+= Int64(tracker.oversizedMessages - oversizedBefore)
         if tracker.abandoned {
+            if tracker.noBuffer { counters.reassemblyBuffersExhausted &+= 1 }
             tracker.release(to: &pool)
             flow.dnsStream = nil
             flow.applicationDone = true

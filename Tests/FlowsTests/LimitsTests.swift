@@ -100,4 +100,43 @@ import Decode
         let result = TrackerHarness().finish()
         #expect(result.flows.isEmpty && result.dns.isEmpty && result.captureStart == nil)
     }
+
+    @Test func reassemblyBuffersAreBounded() throws {
+        var limits = FlowLimits()
+        limits.maxReassemblyBuffers = 1
+        let h = EngineHarness(limits: limits)
+        let hello = Build.clientHello(sni: "ssm.example", padTo: 200)
+        let a = h.session(client: Endpoint(address: Addresses.instance, port: 5_001))
+        a.handshake(); a.clientSends(Array(hello[0..<100]))       // holds the only window
+        let b = h.session(client: Endpoint(address: Addresses.instance, port: 5_002))
+        b.handshake(); b.clientSends(hello)                       // finds none: skipped, counted
+        a.clientSends(Array(hello[100...]))
+        #expect(h.engine.pool.inUse == 1)                         // a still watches for a client alert
+        a.serverSends(Build.serverHello + Build.changeCipherSpec + Build.encrypted)
+        #expect(h.engine.pool.inUse == 0)                         // decided: windows returned
+        let c = h.session(client: Endpoint(address: Addresses.instance, port: 5_003))
+        c.handshake(); c.clientSends(hello)
+        let result = h.finish()
+        #expect(result.counters.reassemblyBuffersExhausted == 1)
+        #expect(result.flows.first { $0.clientPort == 5_001 }?.clientHello != nil)
+        #expect(result.flows.first { $0.clientPort == 5_002 }?.clientHello == nil)
+        #expect(result.flows.first { $0.clientPort == 5_003 }?.clientHello != nil)
+        #expect(h.engine.pool.inUse == 0)
+    }
+
+    @Test func snaplenCutSegmentsEndCollection() throws {
+        let h = EngineHarness()
+        let s = h.session()
+        s.handshake()
+        let hello = Build.clientHello(sni: "ssm.example", padTo: 600)
+        // Only the first 96 bytes of a 600-byte segment were captured.
+        h.wire.tcp(s.client, s.server, [.ack, .psh], seq: s.clientISN &+ 1, ack: s.serverISN &+ 1,
+                   payload: Array(hello[0..<96]), claimedLength: hello.count)
+        let result = h.finish()
+        let flow = try #require(result.flows.first)
+        #expect(flow.firstBytesTruncated && flow.clientHello == nil && !flow.firstBytesLimitHit)
+        #expect(flow.bytesToServer == 600)
+        #expect(result.counters.firstBytesTruncated == 1)
+        #expect(h.engine.pool.inUse == 0)
+    }
 }

@@ -10,6 +10,10 @@ enum HandshakeDecision: Equatable {
     case alert
     case notTLS
     case limit
+    /// The capture's snaplen cut a segment whose bytes were needed.
+    case truncated
+    /// No reassembly window was free (`FlowLimits.maxReassemblyBuffers`).
+    case noBuffer
 }
 
 /// Where the client's stream is in its first bytes.
@@ -65,7 +69,8 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
 
     /// A client segment: `sequence` is the sequence number of its first payload byte;
     /// `streamStart` the client's first stream byte if known (ISN + 1), else this segment's.
-    func clientSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer,
+    /// `truncated`: the snaplen cut this segment's payload.
+    func clientSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer, truncated: Bool,
                        moment: PacketMoment, record: inout TCPFlowRecord, pool: inout ReassemblyWindowPool) {
         guard decision == nil else { return }
         guard clientPhase != .done else { return }
@@ -74,12 +79,20 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
         record.clientDuplicateSegments = stream.duplicateSegments
         client = stream
+        if stream.windowUnavailable {
+            decide(.noBuffer, record: &record)
+            return
+        }
         if outcome == .advanced {
             record.clientFirstBytesCollected = stream.contiguous
             advanceClient(moment: moment, record: &record)
         }
-        if decision == nil, clientPhase != .done, clientPhase != .watchingRecords, stream.overflowed {
+        let collecting = clientPhase == .unknown || clientPhase == .connectRequest || clientPhase == .clientHello
+        if decision == nil, collecting, stream.overflowed {
             decide(.limit, record: &record)
+        }
+        if decision == nil, collecting, truncated {
+            decide(.truncated, record: &record)   // the bytes after the cut will never be seen
         }
         if decision == nil { advanceServer(moment: moment, record: &record) }
         settle(record: &record)
@@ -87,16 +100,32 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     }
 
     /// A server segment; arguments as for `clientSegment`.
-    func serverSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer,
+    func serverSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer, truncated: Bool,
                        moment: PacketMoment, record: inout TCPFlowRecord, pool: inout ReassemblyWindowPool) {
         guard decision == nil, serverOutcome == nil else { return }
         var stream = server ?? StreamReassembler(baseSequence: streamStart ?? sequence)
         server = nil
+        if serverPhase == .tls, stream.isEmpty, sequence == stream.baseSequence {
+            // In order with nothing held: walk the segment in place, no window needed.
+            stream.advanceEmpty(by: payload.count)
+            server = stream
+            walk(payload, moment: moment, record: &record)
+            if decision == nil, serverOutcome == nil, truncated { serverOutcome = .truncated }
+            settle(record: &record)
+            return
+        }
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
         server = stream
+        if stream.windowUnavailable {
+            decide(.noBuffer, record: &record)
+            return
+        }
         if outcome == .advanced { advanceServer(moment: moment, record: &record) }
         if decision == nil, serverOutcome == nil, let stream = server, stream.overflowed {
             decide(.limit, record: &record)
+        }
+        if decision == nil, serverOutcome == nil, truncated {
+            serverOutcome = .truncated
         }
         settle(record: &record)
         if serverOutcome != nil || decision != nil { server?.releaseWindow(to: &pool) }
@@ -210,9 +239,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     // MARK: - Server
 
     private func advanceServer(moment: PacketMoment, record: inout TCPFlowRecord) {
-        guard decision == nil, serverOutcome == nil, var stream = server else { return }
-        server = nil
-        defer { server = stream }
+        guard decision == nil, serverOutcome == nil else { return }
         if serverPhase == .waitingForClient {
             switch clientPhase {
             case .unknown, .connectRequest:
@@ -221,6 +248,9 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
                 serverPhase = record.connect != nil ? .proxyResponse : .tls
             }
         }
+        guard var stream = server else { return }
+        server = nil
+        defer { server = stream }
         if serverPhase == .proxyResponse {
             let headerEnd = stream.withContiguousBytes { HTTPHeaderBlock.end(in: $0, from: serverScanOffset) }
             guard let headerEnd else {
@@ -246,11 +276,16 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         // serverPhase == .tls: walk every in-order byte, then slide the window.
         let count = stream.contiguous
         guard count > 0 else { return }
-        stream.withContiguousBytes { walker.feed($0) }
+        stream.withContiguousBytes { walk($0, moment: moment, record: &record) }
         stream.discardPrefix(count)
-        serverBytesWalked = serverBytesWalked &+ count
+    }
+
+    /// Feeds in-order server bytes to the walker and records what it found.
+    private func walk(_ bytes: UnsafeRawBufferPointer, moment: PacketMoment, record: inout TCPFlowRecord) {
+        walker.feed(bytes)
+        serverBytesWalked = serverBytesWalked &+ bytes.count
         apply(walker.events, moment: moment, record: &record)
-        if decision == nil, serverBytesWalked >= serverWalkLimit { decide(.limit, record: &record) }
+        if decision == nil, serverOutcome == nil, serverBytesWalked >= serverWalkLimit { decide(.limit, record: &record) }
     }
 
     private func apply(_ events: TLSServerEvents, moment: PacketMoment, record: inout TCPFlowRecord) {
@@ -292,7 +327,11 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     private func decide(_ outcome: HandshakeDecision, record: inout TCPFlowRecord) {
         guard decision == nil else { return }
         decision = outcome
-        if outcome == .limit { record.firstBytesLimitHit = true }
+        switch outcome {
+        case .limit: record.firstBytesLimitHit = true
+        case .truncated: record.firstBytesTruncated = true
+        case .established, .alert, .notTLS, .noBuffer: break
+        }
     }
 }
 
