@@ -17,6 +17,8 @@ struct ActiveFlow<Parsers: ApplicationParsers> {
     var serverISN: UInt32?
     /// When the flow became closed (both FINs, or a RST); it lingers from then.
     var closedAt: Timestamp?
+    /// The server's highest acknowledgement number (serial arithmetic).
+    var serverHighestAck: UInt32?
     var handshake: HandshakeTracker<Parsers>?
     var dnsStream: DNSStreamTracker?
     /// True once payload no longer needs looking at (handshake decided, or DNS framing abandoned).
@@ -206,6 +208,14 @@ final class FlowEngine<Parsers: ApplicationParsers> {
             if fromClient { if flow.record.clientFin == nil { flow.record.clientFin = moment } }
             else if flow.record.serverFin == nil { flow.record.serverFin = moment }
         }
+        if !fromClient && flags.ack && !flags.rst {
+            let ack = tcp.acknowledgementNumber
+            if let highest = flow.serverHighestAck {
+                if Int32(bitPattern: ack &- highest) > 0 { flow.serverHighestAck = ack }
+            } else {
+                flow.serverHighestAck = ack
+            }
+        }
         let wasClosed = flow.states.isClosed
         flow.states.apply(fromClient: fromClient, flags: flags, payloadLength: Int(payloadLength))
         let becameClosed = !wasClosed && flow.states.isClosed
@@ -327,6 +337,11 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         record.state = flow.states.connState(clientBytes: record.bytesToServer, serverBytes: record.bytesToClient)
         record.eviction = eviction
         record.openAtCaptureEnd = openAtCaptureEnd
+        if let isn = flow.clientISN, let ack = flow.serverHighestAck {
+            // Bytes acknowledged = ack - (ISN + 1); negative (the SYN alone, or junk) means none.
+            let acknowledged = Int64(Int32(bitPattern: ack &- (isn &+ 1)))
+            record.clientBytesAckedByServer = acknowledged > 0 ? acknowledged : nil
+        }
         index[flow.key] = nil
         unlink(slot)
         freeSlots.append(slot)

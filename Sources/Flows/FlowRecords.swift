@@ -127,13 +127,17 @@ public struct TCPFlowRecord: Sendable {
     /// In-order client bytes collected from the client's first payload byte while the handshake
     /// was undecided (at most `FlowLimits.maxFirstBytes`).
     public var clientFirstBytesCollected: Int = 0
-    /// Client payload segments, while first bytes were collected, that brought no new byte
-    /// (retransmissions and duplicates).
+    /// Client payload segments, while the handshake was undecided, that brought no new byte
+    /// (retransmissions and duplicates, e.g. a ClientHello segment resent because it was not acknowledged).
     public var clientDuplicateSegments: Int = 0
     /// True when `maxFirstBytes` (or the server walk limit) was reached before the handshake was decided.
     public var firstBytesLimitHit: Bool = false
     /// True when the capture's snaplen cut a segment whose bytes the handshake needed.
     public var firstBytesTruncated: Bool = false
+    /// Client stream bytes the server acknowledged (its highest ACK, relative to the client's ISN);
+    /// nil when the client's ISN is unknown or the server acknowledged nothing. Compared with
+    /// `clientHello.recordBytes` it tells a ClientHello that never fully reached the server.
+    public var clientBytesAckedByServer: Int64? = nil
 
     public init(client: IPAddress, clientPort: UInt16, server: IPAddress, serverPort: UInt16, first: PacketMoment) {
         self.client = client; self.clientPort = clientPort; self.server = server; self.serverPort = serverPort

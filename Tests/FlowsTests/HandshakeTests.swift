@@ -185,4 +185,28 @@ import Decode
         #expect(flow.clientHelloCompleted == helloDone && flow.clientHelloSegments == 2)
         #expect(flow.tls == .established)
     }
+
+    @Test func serverAcknowledgementShowsAClientHelloThatNeverFullyArrived() throws {
+        // The post-quantum case: the second segment of a large ClientHello is dropped on the path;
+        // the client retransmits it, the server keeps acknowledging only the first.
+        let h = EngineHarness()
+        let s = h.session()
+        s.handshake()
+        let hello = Build.clientHello(sni: "ssm.ap-northeast-1.amazonaws.com", padTo: 1_899)
+        let pieces = split(hello, at: [1_448])
+        s.clientSends(pieces[0])
+        s.clientSends(pieces[1])
+        h.wire.tcp(s.server, s.client, .ack, seq: s.serverISN &+ 1, ack: s.clientISN &+ 1 &+ 1_448)
+        for _ in 0..<3 {
+            h.wire.advance(0.4)
+            s.clientSends(pieces[1], at: 1_448)
+        }
+        s.clientRst()
+        let flow = try #require(h.finish().flows.first)
+        #expect(flow.clientHello?.recordBytes == 1_899)
+        #expect(flow.clientHelloSegments == 2)
+        #expect(flow.clientBytesAckedByServer == 1_448)
+        #expect(flow.clientDuplicateSegments == 3)               // the three retransmissions of the second segment
+        #expect(flow.state == .RSTO)
+    }
 }

@@ -94,6 +94,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         if decision == nil, collecting, truncated {
             decide(.truncated, record: &record)   // the bytes after the cut will never be seen
         }
+        if !collecting, stream.overflowed { clientPhase = .done }
         if decision == nil { advanceServer(moment: moment, record: &record) }
         settle(record: &record)
         if clientPhase == .done || decision != nil { client?.releaseWindow(to: &pool) }
