@@ -6,20 +6,8 @@ import Decode
 // (Fixtures/record-loopback.sh: curl and chromium against openssl s_server, curl through tinyproxy,
 // dig against dnsmasq).
 //
-// TEMPORARY: the parsers are stubs in the Flows worktree. Each test first asks the parser it needs
-// whether it is implemented and returns early if not. The integrator removes these guards once the
-// Decode stage lands (search for "parser not yet available").
-
-private func clientHelloParserAvailable(_ bytes: [UInt8]) -> Bool {
-    if case .notThisProtocol = bytes.withUnsafeBytes({ ClientHelloParser.parse($0) }) { return false }  // parser not yet available
-    return true
-}
-
-private func serverWalkerAvailable(_ bytes: [UInt8]) -> Bool {
-    var walker = TLSServerRecordWalker()
-    bytes.withUnsafeBytes { walker.feed($0) }
-    return walker.events.serverHello != nil  // parser not yet available when nil
-}
+// These ran behind "parser available" guards while the parsers were stubs in this worktree; with
+// the Decode stage merged they run unconditionally.
 
 @Suite struct FlowsWithRealParsersTests {
     private func replay(_ clientStream: [UInt8], _ serverStream: [UInt8], helloEnd: Int, clientSplit: [Int],
@@ -49,7 +37,6 @@ private func serverWalkerAvailable(_ bytes: [UInt8]) -> Bool {
     @Test func chromiumPostQuantumClientHelloSplitInTwoSegments() throws {
         let client = try fixture("chromium-pq-client-stream")
         let helloEnd = recordEnd(client)
-        guard clientHelloParserAvailable(Array(client[0..<helloEnd])) else { return }
         let flow = try replay(client, try fixture("chromium-pq-server-stream"), helloEnd: helloEnd, clientSplit: [1_448])
         let hello = try #require(flow.clientHello)
         #expect(hello.offersPostQuantum)
@@ -57,16 +44,13 @@ private func serverWalkerAvailable(_ bytes: [UInt8]) -> Bool {
         #expect(hello.recordBytes == helloEnd)
         #expect(flow.clientHelloSegments == 2)
         #expect(flow.state == .SF)
-        if serverWalkerAvailable(try fixture("chromium-pq-server-stream")) {
-            #expect(flow.tls == .established)
-            #expect(flow.serverHello?.negotiatedVersion == 0x0304)
-        }
+        #expect(flow.tls == .established)
+        #expect(flow.serverHello?.negotiatedVersion == 0x0304)
     }
 
     @Test func chromiumClientHelloOneBytePerSegment() throws {
         let client = try fixture("chromium-pq-client-stream")
         let helloEnd = recordEnd(client)
-        guard clientHelloParserAvailable(Array(client[0..<helloEnd])) else { return }
         let flow = try replay(client, try fixture("chromium-pq-server-stream"), helloEnd: helloEnd,
                               clientSplit: Array(1..<helloEnd))
         #expect(flow.clientHello?.offersPostQuantum == true)
@@ -77,28 +61,22 @@ private func serverWalkerAvailable(_ bytes: [UInt8]) -> Bool {
         let client = try fixture("curl-tls13-client-stream")
         let server = try fixture("curl-tls13-server-stream")
         let helloEnd = recordEnd(client)
-        guard clientHelloParserAvailable(Array(client[0..<helloEnd])) else { return }
         let flow = try replay(client, server, helloEnd: helloEnd, clientSplit: [100])
         #expect(flow.clientHello?.supportedVersions.contains(0x0304) == true)
         #expect(flow.clientHelloSegments == 2)
-        if serverWalkerAvailable(server) {
-            #expect(flow.tls == .established)
-            #expect(flow.serverHello?.negotiatedVersion == 0x0304)
-            #expect(flow.establishedAt != nil)
-        }
+        #expect(flow.tls == .established)
+        #expect(flow.serverHello?.negotiatedVersion == 0x0304)
+        #expect(flow.establishedAt != nil)
     }
 
     @Test func curlTLS12() throws {
         let client = try fixture("curl-tls12-client-stream")
         let server = try fixture("curl-tls12-server-stream")
         let helloEnd = recordEnd(client)
-        guard clientHelloParserAvailable(Array(client[0..<helloEnd])) else { return }
         let flow = try replay(client, server, helloEnd: helloEnd, clientSplit: [])
         #expect(flow.clientHello != nil && flow.clientHelloSegments == 1)
-        if serverWalkerAvailable(server) {
-            #expect(flow.serverHello?.negotiatedVersion == 0x0303)
-            #expect(flow.tls == .established)
-        }
+        #expect(flow.serverHello?.negotiatedVersion == 0x0303)
+        #expect(flow.tls == .established)
     }
 
     @Test func curlThroughTinyproxyConnect() throws {
@@ -106,14 +84,7 @@ private func serverWalkerAvailable(_ bytes: [UInt8]) -> Bool {
         let server = try fixture("curl-connect-server-stream")
         let requestEnd = try #require(client.withUnsafeBytes { HTTPHeaderBlock.end(in: $0, from: 0) })
         let responseEnd = try #require(server.withUnsafeBytes { HTTPHeaderBlock.end(in: $0, from: 0) })
-        let requestAvailable: Bool
-        if case .complete = Array(client[0..<requestEnd]).withUnsafeBytes({ HTTPConnectParser.parseRequest($0) }) {
-            requestAvailable = true
-        } else {
-            requestAvailable = false  // parser not yet available
-        }
         let helloEnd = recordEnd(client, at: requestEnd)
-        guard requestAvailable, clientHelloParserAvailable(Array(client[requestEnd..<helloEnd])) else { return }
         let flow = try replay(client, server, helloEnd: helloEnd, clientSplit: [requestEnd, requestEnd + 200],
                               server: Endpoint(address: Addresses.otherPublic, port: 18_888), serverFirst: responseEnd)
         #expect(flow.connect?.port == 18_443)
@@ -121,15 +92,11 @@ private func serverWalkerAvailable(_ bytes: [UInt8]) -> Bool {
         #expect(flow.connectStatus == 200)
         #expect(flow.clientHello?.recordBytes == helloEnd - requestEnd)
         #expect(flow.clientHelloSegments == 2)
-        if serverWalkerAvailable(Array(server[responseEnd...])) {
-            #expect(flow.tls == .established)
-        }
+        #expect(flow.tls == .established)
     }
 
     @Test func dnsmasqOverUDPAndTCP() throws {
         let query = try fixture("dns-udp-query")
-        let parsed: DNSMessage? = query.withUnsafeBytes { try? DNSParser.parse($0) }
-        guard parsed != nil else { return }  // parser not yet available
         let h = TrackerHarness()
         let client = Endpoint(address: Addresses.instance, port: 33_000)
         let resolver = Endpoint(address: Addresses.vpcResolver, port: 53)
