@@ -238,14 +238,58 @@ import Decode
         #expect(flow.clientHello != nil)
     }
 
-    @Test func notTLSDecidesAtOnce() throws {
+    @Test func plainHTTPIsDecidedOnceTheServerAnswersBeyondThePreambleLimit() throws {
         let h = EngineHarness()
         let s = h.session(server: Endpoint(address: Addresses.publicService, port: 80))
         s.handshake()
-        s.clientSends(Array("GET / HTTP/1.1\r\n\r\n".utf8))
-        #expect(h.engine.pool.created <= 1)
+        s.clientSends(Array("GET / HTTP/1.1\r\nHost: example\r\n\r\n".utf8))
+        #expect(h.engine.pool.inUse == 1)                          // might still turn into TLS (STARTTLS-like)
+        s.serverSends(Array("HTTP/1.1 200 OK\r\n\r\n".utf8) + [UInt8](repeating: 0x41, count: 1_100))
+        #expect(h.engine.pool.inUse == 0)
+        s.clientSends(Array("GET /2 HTTP/1.1\r\n\r\n".utf8))     // header accounting only
+        #expect(h.engine.pool.inUse == 0)
         let flow = try onlyFlow(h)
         #expect(flow.tls == TLSProgress.none && flow.clientHello == nil && !flow.firstBytesLimitHit)
+    }
+
+    @Test func clientSpeakingOtherProtocolBeyondThePreambleLimitIsNotTLS() throws {
+        let h = EngineHarness()
+        let s = h.session(server: Endpoint(address: Addresses.publicService, port: 22))
+        s.handshake()
+        s.clientSends([UInt8](repeating: 0x53, count: 600))
+        s.clientSends([UInt8](repeating: 0x53, count: 600))
+        #expect(h.engine.pool.inUse == 0)
+        let flow = try onlyFlow(h)
+        #expect(flow.tls == TLSProgress.none && !flow.firstBytesLimitHit)
+    }
+
+    @Test func tlsAfterAnotherProtocolsPreamble() throws {
+        // PostgreSQL: SSLRequest (length 8, code 80877103), the server's 'S', then TLS.
+        let h = EngineHarness()
+        let s = h.session(server: Endpoint(address: Addresses.publicService, port: 5432))
+        s.handshake()
+        let pieces = split(hello, at: [100])
+        s.clientSends([0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F])
+        s.serverSends([0x53])
+        s.clientSends(pieces[0])
+        let done = s.clientSends(pieces[1])
+        s.serverSends(Build.serverHello + Build.changeCipherSpec + Build.encrypted)
+        let flow = try onlyFlow(h)
+        #expect(flow.clientHello?.recordBytes == hello.count)
+        #expect(flow.clientHelloCompleted == done && flow.clientHelloSegments == 2)
+        #expect(flow.tls == .established)
+    }
+
+    @Test func preambleAndClientHelloInOneSegment() throws {
+        // SOCKS5-like: a short binary opening and the ClientHello in the same segment.
+        let h = EngineHarness()
+        let s = h.session(server: Endpoint(address: Addresses.publicService, port: 1080))
+        s.handshake()
+        s.clientSends([0x05, 0x01, 0x00] + hello)
+        s.serverSends([0x05, 0x00] + Build.serverHello + Build.changeCipherSpec + Build.encrypted)
+        let flow = try onlyFlow(h)
+        #expect(flow.clientHello?.recordBytes == hello.count && flow.clientHelloSegments == 1)
+        #expect(flow.tls == .established && flow.serverHello != nil)
     }
 
     @Test func decidedFlowsReturnTheirWindows() throws {

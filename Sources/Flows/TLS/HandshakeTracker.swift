@@ -22,6 +22,10 @@ private enum ClientPhase {
     case unknown
     /// The stream starts like "CONNECT "; waiting for the end of the request header block.
     case connectRequest
+    /// The stream starts with something else: looking, within `preambleLimit` bytes, for a
+    /// ClientHello after another protocol's opening (STARTTLS-like: PostgreSQL SSLRequest, MySQL
+    /// SSL request, SOCKS).
+    case seekingClientHello
     /// Collecting the ClientHello (after the CONNECT header, for a tunnel).
     case clientHello
     /// ClientHello parsed; watching the next cleartext records for an alert.
@@ -36,6 +40,8 @@ private enum ServerPhase {
     case waitingForClient
     /// Reading the proxy's response header block.
     case proxyResponse
+    /// The client's TLS (if any) follows another protocol: looking for a ServerHello record.
+    case seekingServerHello
     /// Feeding in-order bytes to the TLS record walker.
     case tls
 }
@@ -54,7 +60,11 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     private var clientScanOffset = 0
     private var serverScanOffset = 0
     private var serverBytesWalked = 0
+    /// Server bytes skipped while seeking a ServerHello after a preamble.
+    private var serverPreambleSkipped = 0
     private let serverWalkLimit: Int
+    /// Bytes of another protocol, each way, before TLS is given up on.
+    static var preambleLimit: Int { 1_024 }
     /// What the server side decided; the flow's decision waits until the client's ClientHello is
     /// no longer being collected (capture order can put the server's reply before the hello's end).
     private var serverOutcome: HandshakeDecision?
@@ -152,14 +162,28 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             } else if stream.withContiguousBytes({ HTTPHeaderBlock.mayBeConnect($0) }) {
                 clientPhase = .connectRequest
             } else {
-                clientPhase = .done
-                decide(.notTLS, record: &record)
-                return
+                clientPhase = .seekingClientHello
             }
         }
+        if clientPhase == .seekingClientHello { seekClientHello(stream, record: &record) }
         if clientPhase == .connectRequest { advanceConnectRequest(stream, record: &record) }
         if clientPhase == .clientHello { advanceClientHello(stream, moment: moment, record: &record) }
         if clientPhase == .watchingRecords { watchClientRecords(stream, moment: moment, record: &record) }
+    }
+
+    private func seekClientHello(_ stream: StreamReassembler, record: inout TCPFlowRecord) {
+        let found = stream.withContiguousBytes { TLSRecordFraming.findHandshakeRecord(in: $0, from: clientScanOffset, type: 1) }
+        if let start = found {
+            clientTLSStart = start
+            clientParseAt = 0
+            clientPhase = .clientHello
+            return
+        }
+        clientScanOffset = max(0, stream.contiguous - TLSRecordFraming.handshakeRecordPrefix + 1)
+        if stream.contiguous >= min(Self.preambleLimit, stream.capacity) {
+            clientPhase = .done
+            decide(.notTLS, record: &record)
+        }
     }
 
     private func advanceConnectRequest(_ stream: StreamReassembler, record: inout TCPFlowRecord) {
@@ -207,7 +231,10 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             record.clientHello = info
             record.clientHelloCompleted = moment
             let helloEnd = clientTLSStart + max(0, info.recordBytes)
-            record.clientHelloSegments = stream.segmentsStarting(in: clientTLSStart, helloEnd)
+            // Segments whose first new byte lies in the hello, plus the one carrying its first byte
+            // when that segment began earlier (with a CONNECT request or another protocol's preamble).
+            let carriedIn = stream.segmentsStarting(in: clientTLSStart, clientTLSStart + 1) == 0 ? 1 : 0
+            record.clientHelloSegments = stream.segmentsStarting(in: clientTLSStart, helloEnd) + carriedIn
             record.tls = record.tls.advanced(to: .clientHelloSent)
             clientScanOffset = helloEnd
             clientPhase = .watchingRecords
@@ -245,8 +272,14 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             switch clientPhase {
             case .unknown, .connectRequest:
                 return
+            case .seekingClientHello:
+                serverPhase = .seekingServerHello
             case .clientHello, .watchingRecords, .done:
-                serverPhase = record.connect != nil ? .proxyResponse : .tls
+                if record.connect != nil {
+                    serverPhase = .proxyResponse
+                } else {
+                    serverPhase = clientTLSStart > 0 ? .seekingServerHello : .tls
+                }
             }
         }
         guard var stream = server else { return }
@@ -273,6 +306,20 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
                 return
             }
             serverPhase = .tls
+        }
+        if serverPhase == .seekingServerHello {
+            let found = stream.withContiguousBytes { TLSRecordFraming.findHandshakeRecord(in: $0, from: 0, type: 2) }
+            if let start = found {
+                stream.discardPrefix(start)
+                serverPhase = .tls
+            } else {
+                // Keep only a possible partial record header; the rest is the other protocol's.
+                let skip = max(0, stream.contiguous - TLSRecordFraming.handshakeRecordPrefix + 1)
+                stream.discardPrefix(skip)
+                serverPreambleSkipped = serverPreambleSkipped &+ skip
+                if serverPreambleSkipped >= Self.preambleLimit { serverOutcome = .notTLS }
+                return
+            }
         }
         // serverPhase == .tls: walk every in-order byte, then slide the window.
         let count = stream.contiguous
@@ -318,6 +365,8 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         switch clientPhase {
         case .watchingRecords, .done:
             decide(outcome, record: &record)
+        case .seekingClientHello:
+            if case .notTLS = outcome { decide(outcome, record: &record) }  // both sides speak something else
         case .unknown, .connectRequest, .clientHello:
             if case .notTLS = outcome, record.connect != nil, record.connectStatus.map({ !(200..<300).contains($0) }) == true {
                 decide(outcome, record: &record)   // the proxy refused: no TLS will follow

@@ -40,6 +40,26 @@ enum TLSRecordFraming {
         return nil
     }
 
+    /// Bytes that identify a handshake record's start: type(1) version(2) length(2) msg_type(1).
+    static let handshakeRecordPrefix = 6
+
+    /// The offset of the first TLS handshake record at or after `from` whose handshake message has
+    /// type `type` (1 ClientHello, 2 ServerHello): 0x16, 0x03, minor 0...4, a length of at least 4,
+    /// then `type` (RFC 8446 §5.1, §4). nil when none starts in `bytes` (one may start in the last
+    /// `handshakeRecordPrefix - 1` bytes).
+    static func findHandshakeRecord(in bytes: UnsafeRawBufferPointer, from: Int, type: UInt8) -> Int? {
+        var index = max(0, from)
+        while index + handshakeRecordPrefix <= bytes.count {
+            if bytes[index] == handshake && bytes[index + 1] == 0x03 && bytes[index + 2] <= 0x04
+                && bytes[index + 5] == type {
+                let length = Int(bytes[index + 3]) << 8 | Int(bytes[index + 4])
+                if length >= 4 { return index }  // checked by the loop condition
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// What the client's records after its ClientHello show.
     enum ClientRecordScan: Equatable {
         /// More bytes are needed to see the next record's header (or the alert's two bytes).
