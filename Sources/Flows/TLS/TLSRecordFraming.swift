@@ -93,14 +93,16 @@ enum TLSRecordFraming {
     }
 }
 
-/// Finds the end of an HTTP/1.x header block (RFC 9112 §2.1: CRLF CRLF).
+/// Finds the end of an HTTP/1.x header block (RFC 9112 §2.1: an empty line; §2.2 lets a recipient
+/// accept a bare LF as a line end).
 enum HTTPHeaderBlock {
-    /// The offset just past the first CRLFCRLF at or after `from`, or nil.
+    /// The offset just past the first empty line (LF CRLF or LF LF) at or after `from`, or nil.
     static func end(in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
         var index = max(0, from)
-        while index + 4 <= bytes.count {
-            if bytes[index] == 0x0D && bytes[index + 1] == 0x0A && bytes[index + 2] == 0x0D && bytes[index + 3] == 0x0A {
-                return index + 4  // checked by the loop condition
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A {
+                if bytes[index + 1] == 0x0A { return index + 2 }  // index + 1 < count
+                if bytes[index + 1] == 0x0D, index + 2 < bytes.count, bytes[index + 2] == 0x0A { return index + 3 }
             }
             index += 1
         }
