@@ -306,4 +306,19 @@ import Decode
         #expect(result.flows.count == 20)
         #expect(result.flows.allSatisfy { $0.tls == .established })
     }
+
+    @Test func serverTalkingAloneIsNotTLSAndNotALimitHit() throws {
+        let h = EngineHarness()
+        let client = Endpoint(address: Addresses.instance, port: 53_000)
+        let server = Endpoint(address: Addresses.publicService, port: 443)
+        // Seen mid-stream: a download; the client only acknowledges.
+        for i in 0..<20 {
+            h.wire.tcp(server, client, [.ack, .psh], seq: 5_000 + UInt32(i * 1_400), ack: 9,
+                       payload: [UInt8](repeating: 0x17, count: 1_400))
+        }
+        #expect(h.engine.pool.inUse == 0)
+        let result = h.finish()
+        #expect(result.counters.firstBytesLimitHit == 0)
+        #expect(result.flows.first?.partial == true && result.flows.first?.firstBytesLimitHit == false)
+    }
 }

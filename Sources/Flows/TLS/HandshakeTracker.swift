@@ -270,7 +270,11 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         guard decision == nil, serverOutcome == nil else { return }
         if serverPhase == .waitingForClient {
             switch clientPhase {
-            case .unknown, .connectRequest:
+            case .unknown:
+                // A TLS client speaks first: a server that talks on alone is some other protocol.
+                if let stream = server, stream.contiguous >= Self.preambleLimit { serverOutcome = .notTLS }
+                return
+            case .connectRequest:
                 return
             case .seekingClientHello:
                 serverPhase = .seekingServerHello
@@ -365,9 +369,9 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         switch clientPhase {
         case .watchingRecords, .done:
             decide(outcome, record: &record)
-        case .seekingClientHello:
-            if case .notTLS = outcome { decide(outcome, record: &record) }  // both sides speak something else
-        case .unknown, .connectRequest, .clientHello:
+        case .seekingClientHello, .unknown:
+            if case .notTLS = outcome { decide(outcome, record: &record) }  // no TLS from this client
+        case .connectRequest, .clientHello:
             if case .notTLS = outcome, record.connect != nil, record.connectStatus.map({ !(200..<300).contains($0) }) == true {
                 decide(outcome, record: &record)   // the proxy refused: no TLS will follow
             }
