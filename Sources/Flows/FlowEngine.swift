@@ -389,6 +389,25 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
                            captureStart: captureStart, captureEnd: captureEnd)
     }
 
+    /// What `finish` would return now, without ending tracking: retained flows plus the active ones
+    /// (as open, with their current state) that `retainFlow` accepts, and DNS with pending queries
+    /// shown as unanswered. For a live status line; costs a copy of the retained records.
+    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+        var flows = retained
+        for flow in slots where flow.isActive {
+            var record = flow.record
+            record.state = flow.states.connState(clientBytes: record.bytesToServer, serverBytes: record.bytesToClient)
+            record.openAtCaptureEnd = true
+            if retainFlow(record) { flows.append(record) }
+        }
+        flows.sort { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
+        var dnsCopy = dns  // a value: finishing the copy leaves the live table untouched
+        var countersCopy = counters
+        let transactions = dnsCopy.finish(counters: &countersCopy)
+        return FlowsResult(flows: flows, dns: transactions, counters: counters, decodeAnomalies: decodeAnomalies,
+                           captureStart: captureStart, captureEnd: captureEnd)
+    }
+
     // MARK: - LRU list
 
     private mutating func linkNewest(_ slot: Int32) {
@@ -433,4 +452,6 @@ final class FlowEngine<Parsers: ApplicationParsers> {
     func process(_ packet: DecodedPacket) { core.process(packet) }
 
     func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.finish(decodeAnomalies: decodeAnomalies) }
+
+    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.snapshot(decodeAnomalies: decodeAnomalies) }
 }

@@ -45,4 +45,10 @@ public final class FlowTracker {
     public func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
         engine.finish(decodeAnomalies: decodeAnomalies)
     }
+
+    /// What `finish` would return if the capture ended now, without ending tracking (open flows are
+    /// marked open at capture end; pending DNS queries as timed out). For live status lines.
+    public func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+        engine.snapshot(decodeAnomalies: decodeAnomalies)
+    }
 }
