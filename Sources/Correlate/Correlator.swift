@@ -11,7 +11,8 @@ public enum Correlator {
     /// resolvers and endpoints; compute findings and the verdict from the SSM part.
     public static func analyze(_ result: FlowsResult, options: CorrelationOptions) -> Analysis {
         let inputDNS = result.dns
-        let dnsEndpoints = inputDNS.map { EndpointCatalog.identify(question: $0.name, answers: $0.answers) }
+        var identities = IdentityCache()
+        let dnsEndpoints = inputDNS.map { identities.identify(question: $0.name, answers: $0.answers) }
 
         // MARK: Match flows to DNS and name them
         let answerIndex = DNSAnswerIndex(inputDNS, ttlSlackSeconds: options.ttlSlackSeconds)
@@ -19,7 +20,7 @@ public enum Correlator {
             let at = record.syns.first?.time ?? record.first.time
             let matched = answerIndex.match(client: record.client, server: record.server, at: at)
             return NamedFlow(record: record, matchedDNS: matched, dnsEndpoint: matched.flatMap { dnsEndpoints[$0] },
-                             dnsName: matched.map { inputDNS[$0].name })
+                             dnsName: matched.map { inputDNS[$0].name }, identities: &identities)
         }
 
         // MARK: VPC context and classes
@@ -114,7 +115,7 @@ struct NamedFlow {
 
     /// Hostname from the SNI, else the CONNECT target, else the matched DNS question. The endpoint
     /// is the hostname's; for a DNS hostname, the CNAME chain's.
-    init(record: TCPFlowRecord, matchedDNS: Int?, dnsEndpoint: EndpointIdentity?, dnsName: DNSName?) {
+    init(record: TCPFlowRecord, matchedDNS: Int?, dnsEndpoint: EndpointIdentity?, dnsName: DNSName?, identities: inout IdentityCache) {
         self.record = record
         self.matchedDNS = matchedDNS
         if let sni = record.clientHello?.serverName, !sni.isEmpty {
@@ -124,7 +125,7 @@ struct NamedFlow {
         } else if let dnsName {
             hostname = dnsName; hostnameSource = .dns
         }
-        endpoint = hostname.flatMap(EndpointCatalog.identify)
+        endpoint = hostname.flatMap { identities.identify($0) }
         if endpoint == nil, hostnameSource == .dns { endpoint = dnsEndpoint }
     }
 

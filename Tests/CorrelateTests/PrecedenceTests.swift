@@ -152,3 +152,35 @@ import Testing
         #expect(finding.evidence[2].flowIndex == 0)
     }
 }
+
+@Suite struct ProxyAndScaleTests {
+    @Test func unansweredProxyIsEndpointUnreachableWithProxyRemedies() throws {
+        let flows = [synOnly(to: "10.0.0.50", port: 3128, at: 2).retransmitted(3).viaProxy(ssmName)]
+        let a = analyze(flows: flows)
+        #expect(a.verdict == Verdict(code: .endpointUnreachable, severity: .error))
+        #expect(a.findings.first?.remedies == [.checkProxyOrFirewall, .checkNACLAndRoutes])
+        #expect(a.findings.first?.ports == [3128])
+        #expect(a.flows.first?.path == .proxy)
+    }
+
+    @Test func manyFlowsAndAnswersAreMatchedWithoutQuadraticWork() {
+        // 20 000 clients, each with one answer and one flow: an O(flows × dns) matcher would do 4e8 steps.
+        var dns: [DNSTransaction] = []
+        var flows: [TCPFlowRecord] = []
+        for n in 0..<20_000 {
+            let client = "10.0.\(n / 250).\(n % 250 + 1)"
+            let seconds = 1 + Double(n) * 0.001
+            dns.append(dnsTx(ssmName, client: client, at: seconds, answers: ["10.0.200.100"]))
+            flows.append(synOnly(to: "10.0.200.100", from: client, at: seconds + 0.01).established(ssmName))
+        }
+        let clock = ContinuousClock()
+        var a: Analysis?
+        let elapsed = clock.measure { a = analyze(flows: flows, dns: dns, end: 100) }
+        #expect(a?.flows.count == 20_000)
+        #expect(a?.flows.allSatisfy { $0.dnsIndex != nil } == true)
+        #expect(a?.verdict.code == .healthyVPCEndpoint)
+        #expect(a?.findings.first?.evidence.count == Evidence.limit)
+        // Debug build on a shared 2-core machine: about 3 s; the quadratic summary it replaced took 11 s.
+        #expect(elapsed < .seconds(10))
+    }
+}

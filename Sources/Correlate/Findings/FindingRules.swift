@@ -21,6 +21,8 @@ struct FindingRules {
         .connectionReset, .dnsUnreachable, .dnsError,
     ]
     static let healthyCodes: [FindingCode] = [.healthyVPCEndpoint, .healthyInternet, .healthyProxy]
+    /// Answers examined for a failed flow without a DNS match.
+    static let unmatchedLookback = 64
 
     var dns: [AnalyzedDNS]
     var flows: [AnalyzedFlow]
@@ -108,8 +110,12 @@ struct FindingRules {
         var byCause: [FindingCode: [Int]] = [:]
         var droppedSplitHello = false
         var answering: [Int: Int] = [:]
+        var answersByName: [DNSName: [Int]] = [:]
+        for index in dns.indices where dns[index].isSSM && !dns[index].transaction.addresses.isEmpty {
+            answersByName[dns[index].transaction.name, default: []].append(index)
+        }
         for index in ssmFlows where flows[index].label.isFailure {
-            let dnsIndex = answeringDNS(forFlow: index)
+            let dnsIndex = answeringDNS(forFlow: index, answersByName: answersByName)
             if let dnsIndex { answering[index] = dnsIndex }
             let (code, splitHello) = cause(ofFlow: index, answeringDNS: dnsIndex)
             if splitHello { droppedSplitHello = true }
@@ -144,13 +150,12 @@ struct FindingRules {
 
     /// The DNS transaction that gave a flow its address: its match, else the latest answer for its
     /// hostname that contains the address, else the latest answer for its hostname.
-    private func answeringDNS(forFlow index: Int) -> Int? {
+    private func answeringDNS(forFlow index: Int, answersByName: [DNSName: [Int]]) -> Int? {
         let flow = flows[index]
         if let matched = flow.dnsIndex { return matched }
-        guard let hostname = flow.hostname else { return nil }
-        let answers = dns.indices.filter {
-            dns[$0].isSSM && dns[$0].transaction.name == hostname && !dns[$0].transaction.addresses.isEmpty
-        }
+        guard let hostname = flow.hostname, let all = answersByName[hostname] else { return nil }
+        // The latest few answers only: bounded work per flow.
+        let answers = all.suffix(Self.unmatchedLookback)
         return answers.last { dns[$0].transaction.addresses.contains(flow.record.server) } ?? answers.last
     }
 
@@ -196,22 +201,7 @@ struct FindingRules {
                 unreachable += timedOut
                 unreachableDecisive = unreachableDecisive || decisive
             }
-            if responded, !timedOut.isEmpty {
-                // A later answer from another resolver than one that timed out.
-                let answered = indices.filter { dns[$0].transaction.response != nil }
-                let fellBack = timedOut.filter { timeout in
-                    answered.contains {
-                        dns[$0].transaction.resolver != dns[timeout].transaction.resolver
-                            && dns[$0].transaction.query.time >= dns[timeout].transaction.query.time
-                    }
-                }
-                if !fellBack.isEmpty {
-                    fallbacks += fellBack
-                    fallbacks += answered.filter { answeredIndex in
-                        fellBack.contains { dns[answeredIndex].transaction.resolver != dns[$0].transaction.resolver }
-                    }
-                }
-            }
+            if responded, !timedOut.isEmpty { fallbacks += fallbackTransactions(indices) }
             let hasA = transactions.contains { $0.type == DNSType.a }
             let failed = indices.filter {
                 let t = dns[$0].transaction
@@ -246,6 +236,25 @@ struct FindingRules {
         return (roots, fallbackFindings)
     }
 
+    /// Timeouts followed (in query order) by an answer from another resolver, and those answers.
+    /// Linear in the name's transactions: each timeout is reported at most once.
+    private func fallbackTransactions(_ indices: [Int]) -> [Int] {
+        var pendingTimeouts: [IPAddress: [Int]] = [:]
+        var result: [Int] = []
+        for index in indices {
+            let transaction = dns[index].transaction
+            if transaction.timedOut, transaction.response == nil {
+                pendingTimeouts[transaction.resolver, default: []].append(index)
+            } else if transaction.response != nil {
+                let others = pendingTimeouts.keys.filter { $0 != transaction.resolver }
+                guard !others.isEmpty else { continue }
+                result.append(index)
+                for resolver in others { result += pendingTimeouts.removeValue(forKey: resolver) ?? [] }
+            }
+        }
+        return result
+    }
+
     // MARK: - Healthy
 
     private func healthyFindings(_ ssmFlows: [Int]) -> [Finding] {
@@ -278,7 +287,8 @@ struct FindingRules {
         guard !answered.isEmpty else { return nil }
         let anyPublic = answered.contains { dns[$0].answerClass == .public }
         var finding = Finding(code: .nonAmazonResolver, severity: anyPublic ? .warning : .info)
-        let flowIndices = flows.indices.filter { flows[$0].isSSM && flows[$0].dnsIndex.map(answered.contains) == true }
+        let answeredSet = Set(answered)
+        let flowIndices = flows.indices.filter { flows[$0].isSSM && flows[$0].dnsIndex.map(answeredSet.contains) == true }
         fill(&finding, flowIndices: flowIndices, dnsIndices: answered)
         finding.remedies = anyPublic ? [.route53InboundEndpointForwarder] : []
         return finding
@@ -343,9 +353,10 @@ struct FindingRules {
         finding.clients = unique(concernedFlows.map(\.record.client) + concernedDNS.map(\.transaction.client))
         finding.region = mostCommon(concernedFlows.compactMap(\.endpoint?.region) + concernedDNS.compactMap(\.endpoint?.region))
 
-        // Evidence: the first DNS answer and the first flow whole, then the rest round-robin.
-        let dnsLists = dnsIndices.map { Evidence.items(for: dns[$0], index: $0) }
-        let flowLists = flowIndices.map { Evidence.items(for: flows[$0], index: $0) }
+        // Evidence: the first DNS answer and the first flow whole, then the rest round-robin. Only
+        // the first `limit` subjects of each kind can contribute, so only those are looked at.
+        let dnsLists = dnsIndices.prefix(Evidence.limit).map { Evidence.items(for: dns[$0], index: $0) }
+        let flowLists = flowIndices.prefix(Evidence.limit).map { Evidence.items(for: flows[$0], index: $0) }
         let leading = Array(dnsLists.prefix(1)) + Array(flowLists.prefix(1))
         finding.evidence = Evidence.merge(leading + Array(dnsLists.dropFirst()) + Array(flowLists.dropFirst()), whole: leading.count)
     }
