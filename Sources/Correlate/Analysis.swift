@@ -338,7 +338,11 @@ public struct Finding: Sendable {
     }
 }
 
-/// The one root cause, or the healthy path.
+/// The one root cause, or the healthy path. How it is chosen when causes mix (a failing core
+/// endpoint beats working ones; then resolver-bypasses-endpoint, no-endpoint-no-route,
+/// endpoint-unreachable, connection-refused, tls-failure, connection-reset, dns-unreachable,
+/// dns-error; then the healthy path with most core flows; else no-ssm-traffic) is documented in
+/// Findings/FindingRules.swift.
 public struct Verdict: Sendable, Hashable {
     public var code: FindingCode
     public var severity: Severity
