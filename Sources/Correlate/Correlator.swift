@@ -4,7 +4,8 @@ import Flows
 public enum Correlator {
     /// Runs the whole correlation. Never fails: an empty result gives the `noSSMTraffic` verdict.
     ///
-    /// Steps: identify DNS names; match each flow to the DNS answer that gave its server address;
+    /// Steps: identify DNS names; match each flow to the DNS answer that gave its server address
+    /// (for a flow seen mid-stream without an earlier answer, the first later answer for it);
     /// name and identify flows; take the VPC CIDRs from the options or infer them from the SSM
     /// clients and the resolvers they ask; class addresses and resolvers; label flows; select the
     /// output (all traffic, or SSM only plus the DNS those flows matched), sorted by time; summarise
@@ -19,6 +20,7 @@ public enum Correlator {
         let named: [NamedFlow] = result.flows.map { record in
             let at = record.syns.first?.time ?? record.first.time
             let matched = answerIndex.match(client: record.client, server: record.server, at: at)
+                ?? (record.partial ? answerIndex.firstAnswer(client: record.client, server: record.server, after: at) : nil)
             return NamedFlow(record: record, matchedDNS: matched, dnsEndpoint: matched.flatMap { dnsEndpoints[$0] },
                              dnsName: matched.map { inputDNS[$0].name }, identities: &identities)
         }

@@ -295,3 +295,59 @@ private func expectWellFormed(_ a: Analysis, sourceLocation: SourceLocation = #_
         #expect(a.finding(.captureIncomplete)?.severity == .warning)
     }
 }
+
+// MARK: - Shapes from the lab's recorded captures (Captures/expected.json on h/lab)
+
+@Suite struct LabShapeTests {
+    @Test func resetOnTheClientHelloIsConnectionReset() throws {
+        // 06b-reset-after-hello: AmazonProvidedDNS, private answers, RST to each ClientHello.
+        let t = agentTraffic(addresses: endpointIPs) { r, name in r.helloSent(name, postQuantum: false).serverReset(after: 0.003) }
+        let a = analyze(flows: t.flows, dns: t.dns)
+        expectWellFormed(a)
+        #expect(a.verdict == Verdict(code: .connectionReset, severity: .error))
+        #expect(a.flows.allSatisfy { $0.label == .reset })
+        #expect(a.findings.first?.evidence.contains { $0.kind == .reset } == true)
+    }
+
+    @Test func tlsInspectionBehindADResolverAndNATIsTLSFailure() throws {
+        // 13-tls-rejected: AD DNS returns public addresses, NAT works, the client alerts unknown_ca.
+        let t = agentTraffic(resolver: adResolver, addresses: publicIPs) { r, name in
+            var alerted = r.alerted(name)
+            alerted.alertFromServer = false
+            alerted.alert = TLSAlert(level: 2, description: 48)
+            return alerted
+        }
+        let a = analyze(flows: t.flows, dns: t.dns)
+        expectWellFormed(a)
+        #expect(a.verdict == Verdict(code: .tlsFailure, severity: .error))
+        #expect(a.findings.first?.remedies == [.tlsInspectionBypass, .checkProxyOrFirewall])
+        #expect(a.finding(.resolverBypassesEndpoint) == nil)
+        #expect(a.finding(.nonAmazonResolver)?.severity == .warning)
+    }
+
+    @Test func connectionOpenBeforeTheCaptureIsNamedByALaterAnswerAndIncomplete() throws {
+        // 16-capture-midstream: the ssmmessages channel to 10.0.1.102 has no SYN; the agent's fresh
+        // calls (with DNS) follow.
+        var channel = TCPFlowRecord(client: ip(instance), clientPort: 41_000, server: ip(endpointIPs[2]), serverPort: 443, first: at(0.2))
+        channel.partial = true
+        channel.state = .OTH
+        channel.packetsToServer = 10
+        channel.packetsToClient = 10
+        channel.bytesToServer = 400
+        channel.bytesToClient = 400
+        channel.openAtCaptureEnd = true
+        let t = agentTraffic(addresses: endpointIPs) { r, name in r.established(name) }
+        let a = analyze(flows: t.flows + [channel], dns: t.dns)
+        expectWellFormed(a)
+        #expect(a.verdict.code == .healthyVPCEndpoint)
+        let first = try #require(a.flows.first)
+        #expect(first.record.partial)
+        #expect(first.hostname == DNSName(ssmmessagesName))
+        #expect(first.hostnameSource == .dns)
+        #expect(first.label == .incomplete)
+        let byName = Dictionary(grouping: a.flows, by: { $0.hostname?.text ?? "" }).mapValues { $0.map(\.label) }
+        #expect(byName[ssmmessagesName] == [.incomplete, .vpcEndpoint])
+        #expect(a.finding(.noDNSSeen) == nil)
+        #expect(a.finding(.captureIncomplete)?.flowIndices == [0])
+    }
+}

@@ -135,10 +135,11 @@ struct FindingRules {
     private func cause(ofFlow index: Int, answeringDNS dnsIndex: Int?) -> (FindingCode, Bool) {
         let flow = flows[index]
         if FlowLabeler.isDroppedSplitClientHello(flow.record, label: flow.label) { return (.tlsFailure, true) }
-        if flow.path != .proxy, flow.addressClass == .public, flow.label != .reset {
+        // No way to the public address at all: a DNS problem (non-Amazon resolver) or no route.
+        // Once TCP is up the path works, and a TLS failure or reset is the cause.
+        if flow.path != .proxy, flow.addressClass == .public, flow.label == .timeout || flow.label == .refused {
             let resolverClass = dnsIndex.map { dns[$0].resolverClass }
-            if resolverClass == .other { return (.resolverBypassesEndpoint, false) }
-            if flow.label == .timeout || flow.label == .refused { return (.noEndpointNoRoute, false) }
+            return (resolverClass == .other ? .resolverBypassesEndpoint : .noEndpointNoRoute, false)
         }
         switch flow.label {
         case .timeout: return (.endpointUnreachable, false)

@@ -61,6 +61,19 @@ struct DNSAnswerIndex {
         return nil
     }
 
+    /// The earliest answer to `client` containing `server` after `time`, TTL aside; nil when none.
+    /// For flows seen mid-stream, whose own answer came before the capture started: a later
+    /// answer for the same address still names them.
+    func firstAnswer(client: IPAddress, server: IPAddress, after time: Timestamp) -> Int? {
+        guard let list = answers[Key(client: client, address: server)] else { return nil }
+        var low = 0, high = list.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if list[middle].time <= time { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count ? list[low].transaction : nil
+    }
+
     private static func nanoseconds(seconds: Int64) -> Int64 {
         let (value, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? Int64.max : value
