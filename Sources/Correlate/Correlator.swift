@@ -80,7 +80,8 @@ public enum Correlator {
     // MARK: - VPC
 
     /// The given CIDRs, or those inferred from the SSM clients (senders of SSM DNS queries and of
-    /// SYNs of SSM flows) and every resolver those clients ask.
+    /// SYNs of SSM flows) and every resolver those clients ask. With no SSM client at all, every
+    /// DNS client counts (so AmazonProvidedDNS is still recognised in a capture without SSM).
     static func vpcContext(options: CorrelationOptions, dns: [DNSTransaction], dnsEndpoints: [EndpointIdentity?],
                            flows: [NamedFlow]) -> VPCContext {
         if !options.vpcCIDRs.isEmpty { return VPCContext(cidrs: options.vpcCIDRs, inferred: false) }
@@ -89,6 +90,9 @@ public enum Correlator {
             clients.insert(transaction.client)
         }
         for flow in flows where flow.endpoint != nil && !flow.record.partial { clients.insert(flow.record.client) }
+        if clients.isEmpty {
+            for transaction in dns where !transaction.responseOnly { clients.insert(transaction.client) }
+        }
         var pairs: Set<ClientResolver> = []
         for transaction in dns where clients.contains(transaction.client) {
             pairs.insert(ClientResolver(client: transaction.client, resolver: transaction.resolver))

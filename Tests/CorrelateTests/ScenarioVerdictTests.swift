@@ -163,6 +163,8 @@ private func expectWellFormed(_ a: Analysis, sourceLocation: SourceLocation = #_
         #expect(finding.evidence.count == Evidence.limit)
         #expect(finding.evidence.first?.kind == .dnsResponse)
         #expect(finding.evidence.dropFirst(2).prefix(5).map(\.kind) == [.syn, .synRetransmit, .synRetransmit, .synRetransmit, .synRetransmit])
+        #expect(finding.evidence.dropFirst(7).map(\.kind) == [.syn, .dnsResponse, .syn])
+        #expect(finding.evidence.dropFirst(7).map(\.flowIndex) == [1, nil, 2])
         #expect(a.finding(.nonAmazonResolver) == nil)
         #expect(a.flows.allSatisfy { $0.label == .timeout && $0.path == .internet })
         #expect(a.endpoints.allSatisfy { !$0.working && $0.failed == 1 })
@@ -283,6 +285,8 @@ private func expectWellFormed(_ a: Analysis, sourceLocation: SourceLocation = #_
         #expect(a.verdict == Verdict(code: .noSSMTraffic, severity: .error))
         #expect(a.findings.first?.remedies == [.checkAgentRunning, .captureLonger])
         #expect(a.flows.isEmpty && a.dns.isEmpty)
+        // With no SSM client, every DNS client counts for finding AmazonProvidedDNS.
+        #expect(a.resolvers.first?.reason == .vpcBasePlusTwoInferred)
         let empty = Correlator.analyze(FlowsResult(flows: [], dns: [], counters: FlowCounters(), decodeAnomalies: DecodeAnomalies(),
                                                    captureStart: nil, captureEnd: nil), options: CorrelationOptions())
         #expect(empty.verdict.code == .noSSMTraffic)

@@ -354,12 +354,18 @@ struct FindingRules {
         finding.clients = unique(concernedFlows.map(\.record.client) + concernedDNS.map(\.transaction.client))
         finding.region = mostCommon(concernedFlows.compactMap(\.endpoint?.region) + concernedDNS.compactMap(\.endpoint?.region))
 
-        // Evidence: the first DNS answer and the first flow whole, then the rest round-robin. Only
-        // the first `limit` subjects of each kind can contribute, so only those are looked at.
+        // Evidence: the first DNS answer and the first flow whole, then the others round-robin,
+        // each further flow before the next DNS answer. Only the first `limit` subjects of each
+        // kind can contribute, so only those are looked at.
         let dnsLists = dnsIndices.prefix(Evidence.limit).map { Evidence.items(for: dns[$0], index: $0) }
         let flowLists = flowIndices.prefix(Evidence.limit).map { Evidence.items(for: flows[$0], index: $0) }
         let leading = Array(dnsLists.prefix(1)) + Array(flowLists.prefix(1))
-        finding.evidence = Evidence.merge(leading + Array(dnsLists.dropFirst()) + Array(flowLists.dropFirst()), whole: leading.count)
+        var others: [[EvidenceItem]] = []
+        for position in 1..<max(dnsLists.count, flowLists.count, 1) {
+            if position < flowLists.count { others.append(flowLists[position]) }
+            if position < dnsLists.count { others.append(dnsLists[position]) }
+        }
+        finding.evidence = Evidence.merge(leading + others, whole: leading.count)
     }
 }
 
