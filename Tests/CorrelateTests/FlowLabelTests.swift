@@ -128,3 +128,17 @@ import Testing
         #expect(label(record).0 == .reset)
     }
 }
+
+@Suite struct FlowLabelServerSpokeTests {
+    @Test func serverPayloadWithoutARecordedSYNACKMeansTCPIsUp() {
+        // Seen in nDPI's tls_multiple_synack_different_seq.pcapng: a ServerHello but no SYN-ACK taken.
+        var record = synOnly(to: "203.0.113.10", at: 1).established("s3.eu-west-1.amazonaws.com")
+        record.synAck = nil
+        record.state = .OTH
+        let labeler = FlowLabeler(captureEnd: time(60))
+        #expect(labeler.label(of: record, path: .internet) == .natInternet)
+        var alerted = synOnly(to: "203.0.113.10", at: 1).alerted(ssmName)
+        alerted.synAck = nil
+        #expect(labeler.label(of: alerted, path: .internet) == .tlsFailed)
+    }
+}

@@ -23,7 +23,7 @@ struct FlowLabeler {
     ///    closing first, else by path (`vpcEndpoint`/`natInternet`; `proxy` through a proxy).
     /// 3. Seen mid-stream (no SYN in the capture): `incomplete`.
     /// 4. SYN answered by RST (REJ, or a server RST with no SYN-ACK): `refused`.
-    /// 5. No SYN-ACK: `timeout` when the SYN was retransmitted, the client gave up (RST or FIN), or
+    /// 5. No SYN-ACK and no server payload: `timeout` when the SYN was retransmitted, the client gave up (RST or FIN), or
     ///    the first SYN is over 3 s older than the capture end; else `incomplete`.
     /// 6. TCP up: an alert → `tlsFailed`; a one-segment ClientHello the server answered only with a
     ///    RST → `reset` (SNI filtering); any other reset or close before the server finished →
@@ -49,7 +49,10 @@ struct FlowLabeler {
         // Seen mid-stream: without its handshake nothing can be said about the path's health.
         if record.partial { return .incomplete }
 
-        if record.synAck == nil {
+        // TCP is up once a SYN-ACK was seen, or the server sent payload (a SYN-ACK the tracker did
+        // not take, e.g. one of several with different sequence numbers).
+        let serverSpoke = record.bytesToClient > 0 || record.serverHello != nil || record.tls == .alert
+        if record.synAck == nil, !serverSpoke {
             if record.state == .REJ || record.serverReset != nil { return .refused }
             guard let firstSYN = record.syns.first else { return .incomplete }
             if record.synCount >= 2 || record.clientReset != nil || record.clientFin != nil { return .timeout }
