@@ -31,7 +31,7 @@ struct FindingRules {
     var decodeAnomalies: DecodeAnomalies
 
     /// A service in a region, whatever name form reached it.
-    private struct ServiceKey: Hashable {
+    struct ServiceKey: Hashable {
         var service: String
         var region: String
         init(_ identity: EndpointIdentity) { service = identity.service; region = identity.region }
@@ -78,16 +78,16 @@ struct FindingRules {
 
     // MARK: - Decisiveness
 
-    private var workingServices: Set<ServiceKey> {
+    var workingServices: Set<ServiceKey> {
         Set(endpoints.filter(\.working).map { ServiceKey($0.endpoint) })
     }
 
-    private var coreSeen: Bool {
+    var coreSeen: Bool {
         flows.contains { $0.isSSM && $0.endpoint?.isCoreSSM == true } || dns.contains { $0.isSSM && $0.endpoint?.isCoreSSM == true }
     }
 
     /// True when a failure of `endpoint` explains the agent not working (see the precedence above).
-    private func isDecisive(_ endpoint: EndpointIdentity?, working: Set<ServiceKey>, coreSeen: Bool) -> Bool {
+    func isDecisive(_ endpoint: EndpointIdentity?, working: Set<ServiceKey>, coreSeen: Bool) -> Bool {
         guard let endpoint else { return false }
         if working.contains(ServiceKey(endpoint)) { return false }
         if endpoint.service == "ec2messages", working.contains(where: { $0.service == "ssmmessages" && $0.region == endpoint.region }) {
@@ -96,250 +96,17 @@ struct FindingRules {
         return endpoint.isCoreSSM || !coreSeen
     }
 
-    private func rank(_ finding: Finding) -> (Int, Int) {
+    func rank(_ finding: Finding) -> (Int, Int) {
         (finding.severity == .error ? 0 : 1, Self.rootCauses.firstIndex(of: finding.code) ?? Self.rootCauses.count)
     }
 
-    private func codeOrder(_ code: FindingCode) -> Int { FindingCode.allCases.firstIndex(of: code) ?? 0 }
-
-    // MARK: - Failed flows
-
-    /// One finding per cause among the failed SSM flows.
-    private func flowFailureFindings(_ ssmFlows: [Int]) -> [Finding] {
-        let working = workingServices, coreSeen = coreSeen
-        var byCause: [FindingCode: [Int]] = [:]
-        var droppedSplitHello = false
-        var answering: [Int: Int] = [:]
-        var answersByName: [DNSName: [Int]] = [:]
-        for index in dns.indices where dns[index].isSSM && !dns[index].transaction.addresses.isEmpty {
-            answersByName[dns[index].transaction.name, default: []].append(index)
-        }
-        for index in ssmFlows where flows[index].label.isFailure {
-            let dnsIndex = answeringDNS(forFlow: index, answersByName: answersByName)
-            if let dnsIndex { answering[index] = dnsIndex }
-            let (code, splitHello) = cause(ofFlow: index, answeringDNS: dnsIndex)
-            if splitHello { droppedSplitHello = true }
-            byCause[code, default: []].append(index)
-        }
-        return byCause.map { code, indices in
-            let decisive = indices.contains { isDecisive(flows[$0].endpoint, working: working, coreSeen: coreSeen) }
-            let dnsIndices = unique(indices.compactMap { answering[$0] })
-            var finding = Finding(code: code, severity: decisive ? .error : .warning)
-            fill(&finding, flowIndices: indices, dnsIndices: dnsIndices)
-            finding.remedies = remedies(for: code, flowIndices: indices, droppedSplitHello: droppedSplitHello)
-            return finding
-        }
-    }
-
-    /// The cause of one failed flow, and whether it is a dropped split ClientHello.
-    private func cause(ofFlow index: Int, answeringDNS dnsIndex: Int?) -> (FindingCode, Bool) {
-        let flow = flows[index]
-        if FlowLabeler.isDroppedSplitClientHello(flow.record, label: flow.label) { return (.tlsFailure, true) }
-        // No way to the public address at all: a DNS problem (non-Amazon resolver) or no route.
-        // Once TCP is up the path works, and a TLS failure or reset is the cause.
-        if flow.path != .proxy, flow.addressClass == .public, flow.label == .timeout || flow.label == .refused {
-            let resolverClass = dnsIndex.map { dns[$0].resolverClass }
-            return (resolverClass == .other ? .resolverBypassesEndpoint : .noEndpointNoRoute, false)
-        }
-        switch flow.label {
-        case .timeout: return (.endpointUnreachable, false)
-        case .refused: return (.connectionRefused, false)
-        case .tlsFailed: return (.tlsFailure, false)
-        default: return (.connectionReset, false)
-        }
-    }
-
-    /// The DNS transaction that gave a flow its address: its match, else the latest answer for its
-    /// hostname that contains the address, else the latest answer for its hostname.
-    private func answeringDNS(forFlow index: Int, answersByName: [DNSName: [Int]]) -> Int? {
-        let flow = flows[index]
-        if let matched = flow.dnsIndex { return matched }
-        guard let hostname = flow.hostname, let all = answersByName[hostname] else { return nil }
-        // The latest few answers only: bounded work per flow.
-        let answers = all.suffix(Self.unmatchedLookback)
-        return answers.last { dns[$0].transaction.addresses.contains(flow.record.server) } ?? answers.last
-    }
-
-    private func remedies(for code: FindingCode, flowIndices: [Int], droppedSplitHello: Bool) -> [RemedyCode] {
-        switch code {
-        case .resolverBypassesEndpoint: return [.route53InboundEndpointForwarder, .hostsFileEntries, .natGateway]
-        case .noEndpointNoRoute: return [.createInterfaceEndpoints, .natGateway]
-        case .endpointUnreachable:
-            let throughProxy = flowIndices.allSatisfy { flows[$0].path == .proxy }
-            return throughProxy ? [.checkProxyOrFirewall, .checkNACLAndRoutes] : [.endpointSecurityGroup, .checkNACLAndRoutes]
-        case .connectionRefused: return [.checkProxyOrFirewall, .checkNACLAndRoutes]
-        case .tlsFailure:
-            return droppedSplitHello ? [.disablePostQuantumKeyShare, .firewallClientHelloRule, .tlsInspectionBypass]
-                                     : [.tlsInspectionBypass, .checkProxyOrFirewall]
-        case .connectionReset: return [.checkProxyOrFirewall, .checkNACLAndRoutes]
-        case .dnsUnreachable: return [.useAmazonProvidedDNS, .checkNACLAndRoutes]
-        case .dnsError: return [.checkDNSRecords, .useAmazonProvidedDNS]
-        default: return []
-        }
-    }
-
-    // MARK: - DNS
-
-    /// dns-unreachable and dns-error (roots), resolver-fallback (warnings), per SSM name.
-    private func dnsFindings(_ ssmDNS: [Int]) -> (roots: [Finding], fallbacks: [Finding]) {
-        let working = workingServices, coreSeen = coreSeen
-        var byName: [DNSName: [Int]] = [:]
-        for index in ssmDNS {
-            let type = dns[index].transaction.type
-            guard type == DNSType.a || type == DNSType.aaaa else { continue }
-            byName[dns[index].transaction.name, default: []].append(index)
-        }
-        var unreachable: [Int] = [], errors: [Int] = [], fallbacks: [Int] = []
-        var unreachableDecisive = false, errorDecisive = false
-        for name in byName.keys.sorted() {
-            guard let indices = byName[name] else { continue }
-            let transactions = indices.map { dns[$0].transaction }
-            let responded = transactions.contains { $0.response != nil }
-            let resolved = transactions.contains { $0.rcode == DNSRcode.noError && !$0.addresses.isEmpty }
-            let timedOut = indices.filter { dns[$0].transaction.timedOut && dns[$0].transaction.response == nil }
-            let decisive = isDecisive(dns[indices[0]].endpoint, working: working, coreSeen: coreSeen)
-            if !responded, !timedOut.isEmpty {
-                unreachable += timedOut
-                unreachableDecisive = unreachableDecisive || decisive
-            }
-            if responded, !timedOut.isEmpty { fallbacks += fallbackTransactions(indices) }
-            let hasA = transactions.contains { $0.type == DNSType.a }
-            let failed = indices.filter {
-                let t = dns[$0].transaction
-                guard let rcode = t.rcode, rcode != DNSRcode.noError else { return false }
-                return t.type == DNSType.a || !hasA
-            }
-            if !resolved, !failed.isEmpty {
-                errors += failed
-                errorDecisive = errorDecisive || decisive
-            }
-        }
-        var roots: [Finding] = []
-        if !unreachable.isEmpty {
-            var finding = Finding(code: .dnsUnreachable, severity: unreachableDecisive ? .error : .warning)
-            fill(&finding, flowIndices: [], dnsIndices: unique(unreachable))
-            finding.remedies = remedies(for: .dnsUnreachable, flowIndices: [], droppedSplitHello: false)
-            roots.append(finding)
-        }
-        if !errors.isEmpty {
-            var finding = Finding(code: .dnsError, severity: errorDecisive ? .error : .warning)
-            fill(&finding, flowIndices: [], dnsIndices: unique(errors))
-            finding.remedies = remedies(for: .dnsError, flowIndices: [], droppedSplitHello: false)
-            roots.append(finding)
-        }
-        var fallbackFindings: [Finding] = []
-        if !fallbacks.isEmpty {
-            var finding = Finding(code: .resolverFallback, severity: .warning)
-            fill(&finding, flowIndices: [], dnsIndices: unique(fallbacks))
-            finding.remedies = [.checkNACLAndRoutes]
-            fallbackFindings.append(finding)
-        }
-        return (roots, fallbackFindings)
-    }
-
-    /// Timeouts followed (in query order) by an answer from another resolver, and those answers.
-    /// Linear in the name's transactions: each timeout is reported at most once.
-    private func fallbackTransactions(_ indices: [Int]) -> [Int] {
-        var pendingTimeouts: [IPAddress: [Int]] = [:]
-        var result: [Int] = []
-        for index in indices {
-            let transaction = dns[index].transaction
-            if transaction.timedOut, transaction.response == nil {
-                pendingTimeouts[transaction.resolver, default: []].append(index)
-            } else if transaction.response != nil {
-                let others = pendingTimeouts.keys.filter { $0 != transaction.resolver }
-                guard !others.isEmpty else { continue }
-                result.append(index)
-                for resolver in others { result += pendingTimeouts.removeValue(forKey: resolver) ?? [] }
-            }
-        }
-        return result
-    }
-
-    // MARK: - Healthy
-
-    private func healthyFindings(_ ssmFlows: [Int]) -> [Finding] {
-        let pairs: [(FlowLabel, FindingCode)] = [(.vpcEndpoint, .healthyVPCEndpoint), (.natInternet, .healthyInternet), (.proxy, .healthyProxy)]
-        return pairs.compactMap { label, code in
-            let indices = ssmFlows.filter { flows[$0].label == label }
-            guard !indices.isEmpty else { return nil }
-            var finding = Finding(code: code, severity: .info)
-            fill(&finding, flowIndices: indices, dnsIndices: unique(indices.compactMap { flows[$0].dnsIndex }))
-            return finding
-        }
-    }
-
-    /// The healthy finding with the most established core flows (ties in `healthyCodes` order).
-    private func bestHealthy(_ healthy: [Finding]) -> Finding? {
-        var best: (finding: Finding, core: Int)?
-        for finding in healthy {
-            let core = finding.flowIndices.filter { flows[$0].endpoint?.isCoreSSM == true }.count
-            if best == nil || core > (best?.core ?? 0) { best = (finding, core) }
-        }
-        return best?.finding
-    }
-
-    // MARK: - Notes alongside
-
-    private func nonAmazonResolverFinding(_ ssmDNS: [Int]) -> Finding? {
-        let answered = ssmDNS.filter {
-            dns[$0].resolverClass == .other && dns[$0].transaction.rcode == DNSRcode.noError && !dns[$0].transaction.addresses.isEmpty
-        }
-        guard !answered.isEmpty else { return nil }
-        let anyPublic = answered.contains { dns[$0].answerClass == .public }
-        var finding = Finding(code: .nonAmazonResolver, severity: anyPublic ? .warning : .info)
-        let answeredSet = Set(answered)
-        let flowIndices = flows.indices.filter { flows[$0].isSSM && flows[$0].dnsIndex.map(answeredSet.contains) == true }
-        fill(&finding, flowIndices: flowIndices, dnsIndices: answered)
-        finding.remedies = anyPublic ? [.route53InboundEndpointForwarder] : []
-        return finding
-    }
-
-    private func noDNSSeenFinding(_ ssmFlows: [Int]) -> Finding? {
-        let unmatched = ssmFlows.filter {
-            let flow = flows[$0]
-            return flow.dnsIndex == nil && !flow.record.partial && flow.record.connect == nil
-        }
-        guard !unmatched.isEmpty else { return nil }
-        var finding = Finding(code: .noDNSSeen, severity: .warning)
-        fill(&finding, flowIndices: unmatched, dnsIndices: [])
-        return finding
-    }
-
-    private func ec2messagesFinding(_ ssmFlows: [Int], _ ssmDNS: [Int]) -> Finding? {
-        let flowIndices = ssmFlows.filter { flows[$0].endpoint?.service == "ec2messages" }
-        let dnsIndices = ssmDNS.filter { dns[$0].endpoint?.service == "ec2messages" }
-        guard !flowIndices.isEmpty || !dnsIndices.isEmpty else { return nil }
-        var finding = Finding(code: .ec2messagesInUse, severity: .info)
-        fill(&finding, flowIndices: flowIndices, dnsIndices: dnsIndices)
-        return finding
-    }
-
-    private func captureIncompleteFinding(_ ssmFlows: [Int]) -> Finding? {
-        let unfinished = ssmFlows.filter { flows[$0].label == .incomplete || flows[$0].record.partial }
-        let damaged = decodeAnomalies.malformed &+ decodeAnomalies.unsupportedLinkType &+ decodeAnomalies.fragmentsDropped
-            &+ counters.dnsMalformed
-        guard !unfinished.isEmpty || damaged > 0 || decodeAnomalies.truncated > 0 else { return nil }
-        let severity: Severity = (damaged > 0 || unfinished.contains { flows[$0].label == .incomplete }) ? .warning : .info
-        var finding = Finding(code: .captureIncomplete, severity: severity)
-        fill(&finding, flowIndices: unfinished, dnsIndices: [])
-        finding.remedies = [.captureLonger]
-        return finding
-    }
-
-    private func limitsFinding() -> Finding? {
-        let c = counters
-        let hits = [c.flowsEvictedAtLimit, c.flowsEvictedIdle, c.flowsNotRetained, c.dnsPendingEvicted, c.dnsNotRetained,
-                    c.firstBytesLimitHit]
-        guard hits.contains(where: { $0 > 0 }) else { return nil }
-        return Finding(code: .limitsHit, severity: .warning, remedies: [.raiseLimits])
-    }
+    func codeOrder(_ code: FindingCode) -> Int { FindingCode.allCases.firstIndex(of: code) ?? 0 }
 
     // MARK: - Filling a finding
 
     /// Sets indices, hostnames, resolvers, addresses, ports, labels, clients, region and evidence
     /// from the flows and DNS transactions concerned.
-    private func fill(_ finding: inout Finding, flowIndices: [Int], dnsIndices: [Int]) {
+    func fill(_ finding: inout Finding, flowIndices: [Int], dnsIndices: [Int]) {
         let flowIndices = unique(flowIndices), dnsIndices = unique(dnsIndices)
         finding.flowIndices = flowIndices
         finding.dnsIndices = dnsIndices
