@@ -144,6 +144,6 @@ func unique<T: Comparable & Hashable>(_ values: [T]) -> [T] { Array(Set(values))
 /// The most frequent value (ties: the smallest); nil for none.
 func mostCommon(_ values: [String]) -> String? {
     var counts: [String: Int] = [:]
-    for value in values { counts[value, default: 0] += 1 }
+    for value in values { counts[value, default: 0] &+= 1 }
     return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
 }

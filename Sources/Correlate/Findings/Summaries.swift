@@ -14,11 +14,11 @@ enum ResolverSummaries {
                 let (resolverClass, reason) = classifier.classifyResolver(address)
                 return ResolverSummary(address: address, resolverClass: resolverClass, reason: reason, queries: 0, answered: 0, timeouts: 0)
             }()
-            if !transaction.responseOnly { summary.queries += 1 }
-            if transaction.response != nil { summary.answered += 1 }
-            if transaction.timedOut { summary.timeouts += 1 }
-            if let rcode = transaction.rcode, rcode != DNSRcode.noError { summary.errors += 1 }
-            if index < dnsEndpoints.count, dnsEndpoints[index] != nil { summary.ssmQueries += 1 }
+            if !transaction.responseOnly { summary.queries &+= 1 }
+            if transaction.response != nil { summary.answered &+= 1 }
+            if transaction.timedOut { summary.timeouts &+= 1 }
+            if let rcode = transaction.rcode, rcode != DNSRcode.noError { summary.errors &+= 1 }
+            if index < dnsEndpoints.count, dnsEndpoints[index] != nil { summary.ssmQueries &+= 1 }
             ports[address, default: []].insert(transaction.resolverPort)
             byResolver[address] = summary
         }
@@ -58,9 +58,9 @@ enum EndpointSummaries {
             let at = slot(name, endpoint)
             entries[at].flowIndices.append(index)
             entries[at].addresses.append(flow.record.server)
-            if flow.label.isEstablished { entries[at].established += 1 }
-            if flow.label.isFailure { entries[at].failed += 1 }
-            if flow.label == .incomplete { entries[at].incomplete += 1 } else { entries[at].lastConclusiveLabel = flow.label }
+            if flow.label.isEstablished { entries[at].established &+= 1 }
+            if flow.label.isFailure { entries[at].failed &+= 1 }
+            if flow.label == .incomplete { entries[at].incomplete &+= 1 } else { entries[at].lastConclusiveLabel = flow.label }
         }
         for at in entries.indices {
             entries[at].addresses = unique(entries[at].addresses)
