@@ -184,3 +184,26 @@ import Testing
         #expect(elapsed < .seconds(10))
     }
 }
+
+@Suite struct LocalStubResolverTests {
+    @Test func loopbackStubIsNeitherANonAmazonResolverNorTheBypass() {
+        // A capture on "any": the agent asks systemd-resolved (127.0.0.53) on lo, which asks
+        // AmazonProvidedDNS (10.0.0.2) on eth0; public answers, no route.
+        let dns = [
+            dnsTx(ssmName, client: "127.0.0.1", resolver: "127.0.0.53", at: 1, answers: ["203.0.113.10"]),
+            dnsTx(ssmName, at: 1.001, answers: ["203.0.113.10"]),
+        ]
+        let a = analyze(flows: [synOnly(to: "203.0.113.10", at: 2).retransmitted(3)], dns: dns)
+        #expect(a.verdict.code == .noEndpointNoRoute)
+        #expect(a.finding(.nonAmazonResolver) == nil)
+        #expect(a.resolvers.contains { $0.address == ip("127.0.0.53") && $0.resolverClass == .other })
+        // Healthy through the stub: no warning about it either.
+        let ok = analyze(flows: [synOnly(to: "10.0.1.100", at: 2).established(ssmName)],
+                         dns: [dnsTx(ssmName, client: "127.0.0.1", resolver: "127.0.0.53", at: 1, answers: ["10.0.1.100"])])
+        #expect(ok.verdict.code == .healthyVPCEndpoint)
+        #expect(ok.finding(.nonAmazonResolver) == nil)
+        // The stub's loopback answer names the flow from the instance's address.
+        #expect(ok.flows.first?.dnsIndex == 0)
+        #expect(ok.finding(.noDNSSeen) == nil)
+    }
+}

@@ -138,6 +138,18 @@ struct FindingRules {
 
 // MARK: - Helpers
 
+extension AnalyzedDNS {
+    /// True when a loopback stub (systemd-resolved 127.0.0.53, nscd, dnsmasq on ::1) was asked:
+    /// its upstream decides the answer, so it neither counts as a non-Amazon resolver nor as the
+    /// resolver that gave a flow its address. Its class stays `other`.
+    var isFromLocalStub: Bool {
+        switch transaction.resolver {
+        case .v4(let value): value >> 24 == 127
+        case .v6(let high, let low): high == 0 && low == 1
+        }
+    }
+}
+
 /// Distinct values, ascending.
 func unique<T: Comparable & Hashable>(_ values: [T]) -> [T] { Array(Set(values)).sorted() }
 

@@ -12,7 +12,8 @@ extension FindingRules {
         var droppedSplitHello = false
         var answering: [Int: Int] = [:]
         var answersByName: [DNSName: [Int]] = [:]
-        for index in dns.indices where dns[index].isSSM && !dns[index].transaction.addresses.isEmpty {
+        for index in dns.indices where dns[index].isSSM && !dns[index].transaction.addresses.isEmpty
+            && !dns[index].isFromLocalStub {
             answersByName[dns[index].transaction.name, default: []].append(index)
         }
         for index in ssmFlows where flows[index].label.isFailure {

@@ -30,7 +30,8 @@ extension FindingRules {
 
     func nonAmazonResolverFinding(_ ssmDNS: [Int]) -> Finding? {
         let answered = ssmDNS.filter {
-            dns[$0].resolverClass == .other && dns[$0].transaction.rcode == DNSRcode.noError && !dns[$0].transaction.addresses.isEmpty
+            dns[$0].resolverClass == .other && !dns[$0].isFromLocalStub && dns[$0].transaction.rcode == DNSRcode.noError
+                && !dns[$0].transaction.addresses.isEmpty
         }
         guard !answered.isEmpty else { return nil }
         let anyPublic = answered.contains { dns[$0].answerClass == .public }
