@@ -16,10 +16,7 @@ import Flows
 
 struct FindingRules {
     /// Root causes, in verdict precedence.
-    static let rootCauses: [FindingCode] = [
-        .resolverBypassesEndpoint, .noEndpointNoRoute, .endpointUnreachable, .connectionRefused, .tlsFailure,
-        .connectionReset, .dnsUnreachable, .dnsError,
-    ]
+    static let rootCauses: [FindingCode] = FindingCode.rootCausePrecedence
     static let healthyCodes: [FindingCode] = [.healthyVPCEndpoint, .healthyInternet, .healthyProxy]
     /// Answers examined for a failed flow without a DNS match.
     static let unmatchedLookback = 64
