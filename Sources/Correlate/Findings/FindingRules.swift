@@ -13,6 +13,14 @@ import Flows
 //    tls-failure, connection-reset, dns-unreachable, dns-error.
 // 3. Else the healthy path with the most established core flows (ties: vpc-endpoint, internet, proxy).
 // 4. Else no-ssm-traffic (error when nothing SSM was seen; warning when only unfinished SSM traffic was).
+//
+// Cause of one failed SSM flow (FlowFailureRules.swift):
+// - a split ClientHello the server never answered, then silence or a reset → tls-failure (post-quantum);
+// - timeout or refused to a PUBLIC address (not via a proxy) → resolver-bypasses-endpoint when a
+//   non-Amazon resolver gave the address, else no-endpoint-no-route (once TCP is up the path works,
+//   so TLS failures and resets are never blamed on the resolver: lab 13);
+// - else timeout → endpoint-unreachable, refused → connection-refused, tls-failed → tls-failure,
+//   reset → connection-reset.
 
 struct FindingRules {
     /// Root causes, in verdict precedence.
