@@ -61,6 +61,14 @@ public enum LinkLayer {
         }
     }
 
+    /// Where IP starts in the payload of EtherType `etherType` at `offset`: right there for IPv4 and
+    /// IPv6, after the PPPoE and PPP headers for a PPPoE session frame.
+    @inlinable
+    static func payloadResult(_ bytes: UnsafeRawBufferPointer, etherType: UInt16, offset: Int) -> LinkLayerResult {
+        if etherType == EtherType.pppoeSession { return PPPoEHeader.locateNetworkLayer(bytes, at: offset) }
+        return etherTypeResult(etherType, offset: offset)
+    }
+
     /// Maps an EtherType (IEEE 802.3 §3.2.6) to the network protocol it carries.
     @inlinable
     static func etherTypeResult(_ etherType: UInt16, offset: Int) -> LinkLayerResult {
@@ -82,6 +90,8 @@ public enum EtherType {
     public static let serviceVLAN: UInt16 = 0x88A8
     /// Pre-standard QinQ tag used by some switches.
     public static let legacyQinQ: UInt16 = 0x9100
+    /// PPPoE session stage (RFC 2516), carrying PPP.
+    public static let pppoeSession: UInt16 = 0x8864
 
     /// True for the tag protocol identifiers of 802.1Q / 802.1ad / legacy QinQ.
     @inlinable
@@ -109,7 +119,7 @@ public enum VLANTags {
             }
             let etherType = bytes.loadUnaligned(fromByteOffset: typeOffset, as: UInt16.self).bigEndian  // checked above
             guard EtherType.isVLANTag(etherType) else {
-                return LinkLayer.etherTypeResult(etherType, offset: typeOffset &+ 2)
+                return LinkLayer.payloadResult(bytes, etherType: etherType, offset: typeOffset &+ 2)
             }
             depth &+= 1
             guard depth <= maxDepth else { return .invalid(.malformed(.vlanStackTooDeep)) }
