@@ -253,6 +253,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
                 triedSSLv2Hello = false
                 clientPhase = .seekingClientHello
                 seekClientHello(stream, record: &record)
+                if clientPhase == .clientHello { advanceClientHello(stream, moment: moment, record: &record) }
                 return
             }
             clientPhase = .done
