@@ -43,6 +43,14 @@ public enum LinkLayer {
             return .network(.ipv4, offset: 0)
         case LinkType.ipv6.rawValue:
             return .network(.ipv6, offset: 0)
+        case WirelessLinkType.ieee80211:
+            return IEEE80211Header.locateNetworkLayer(bytes)
+        case WirelessLinkType.radiotap:
+            return RadiotapHeader.locateNetworkLayer(bytes)
+        case ARCNETHeader.linuxLinkType:
+            return ARCNETHeader.locateNetworkLayer(bytes, linux: true)
+        case ARCNETHeader.bsdLinkType:
+            return ARCNETHeader.locateNetworkLayer(bytes, linux: false)
         default:
             return .unsupportedLinkType
         }
