@@ -161,7 +161,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             guard let first else { return }
             if first == TLSRecordFraming.handshake {
                 clientPhase = .clientHello
-            } else if first & 0x80 != 0 {
+            } else if ClientHelloParser.mayStartClientHello(first) {
                 // An SSL 2.0 record header: an SSLv2-format CLIENT-HELLO (RFC 5246 E.2), else
                 // (the parser says so) back to seeking a ClientHello after some other opening.
                 clientPhase = .clientHello
