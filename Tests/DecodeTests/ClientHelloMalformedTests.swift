@@ -291,8 +291,11 @@ struct ClientHelloMalformedTests {
         #expect(parseClientHello(Array("CONNECT ssm.us-east-1.amazonaws.com:443 HTTP/1.1\r\n".utf8)).kind == .notThisProtocol)
     }
 
-    @Test func sslv2CompatibleHello() {
-        #expect(parseClientHello([0x80, 0x2E, 0x01, 0x03, 0x01]).kind == .notThisProtocol)
+    @Test func sslv2CompatibleHelloIsReadByTheSSLv2Reader() {
+        // A 2-byte SSL 2.0 header, CLIENT-HELLO, version TLS 1.0: a valid prefix of a v2-compatible
+        // hello (RFC 5246 E.2), which SSLv2ClientHelloTests reads whole.
+        #expect(parseClientHello([0x80, 0x2E, 0x01, 0x03, 0x01]).kind == .needMoreBytes)
+        #expect(parseClientHello([0x80, 0x2E, 0x02]).kind == .notThisProtocol)  // CLIENT-MASTER-KEY
     }
 
     @Test func emptyInputWaits() {

@@ -107,10 +107,12 @@ private func expectedSets(_ entry: [String: Any]) -> Sets {
             + "DNS recall \(dnsRecall) precision \(dnsPrecision) (\(totals.dnsMatched)/\(totals.dnsExpected), got \(totals.dnsGot))"
         print(summary)
         if ProcessInfo.processInfo.environment["FLOWS_CORPUS_VERBOSE"] != nil { print(report.joined(separator: "\n")) }
-        // Floors at the figures measured when this test was written (the misses were then all in
-        // link/tunnel decoding or parser coverage: PPPoE, GTP, ARCNET, ERSPAN, 802.11, SSLv2 hellos,
-        // name escaping); a drop means a regression somewhere in Capture → Decode → Flows.
-        #expect(sniRecall >= 0.94 && sniPrecision >= 0.99, "\(summary)")
-        #expect(dnsRecall >= 0.91 && dnsPrecision >= 0.92, "\(summary)")
+        // Floors at the figures measured after the conformance pass (docs/conformance.md explains
+        // every remaining difference: tshark's representation of escaped or over-long names, the
+        // root name and extended rcodes, the oracle's outer tunnel addresses, corrupted hellos, TLS
+        // inside OpenVPN, a ClientHello on a port tshark does not dissect as TLS); a drop means a
+        // regression somewhere in Capture → Decode → Flows.
+        #expect(sniRecall >= 0.99 && sniPrecision >= 0.995, "\(summary)")
+        #expect(dnsRecall >= 0.93 && dnsPrecision >= 0.929, "\(summary)")
     }
 }

@@ -54,6 +54,8 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     private var walker = Parsers.ServerWalker()
     /// Window offset where TLS starts in the client stream (after a CONNECT header block).
     private var clientTLSStart = 0
+    /// The stream's first byte had the high bit set and is being read as an SSL 2.0 CLIENT-HELLO.
+    private var triedSSLv2Hello = false
     /// Skip parsing until the client's contiguous bytes reach this count.
     private var clientParseAt = 0
     /// Where to resume scanning for CRLFCRLF / the next client record.
@@ -159,6 +161,11 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             guard let first else { return }
             if first == TLSRecordFraming.handshake {
                 clientPhase = .clientHello
+            } else if ClientHelloParser.mayStartClientHello(first) {
+                // An SSL 2.0 record header: an SSLv2-format CLIENT-HELLO (RFC 5246 E.2), else
+                // (the parser says so) back to seeking a ClientHello after some other opening.
+                clientPhase = .clientHello
+                triedSSLv2Hello = true
             } else if stream.withContiguousBytes({ HTTPHeaderBlock.mayBeConnect($0) }) {
                 clientPhase = .connectRequest
             } else {
@@ -241,6 +248,14 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         case .needMoreBytes?:
             if stream.contiguous >= stream.capacity { decide(.limit, record: &record) }
         case .notThisProtocol?:
+            if triedSSLv2Hello {
+                // The high bit belonged to another protocol's first byte, not an SSL 2.0 header.
+                triedSSLv2Hello = false
+                clientPhase = .seekingClientHello
+                seekClientHello(stream, record: &record)
+                if clientPhase == .clientHello { advanceClientHello(stream, moment: moment, record: &record) }
+                return
+            }
             clientPhase = .done
             decide(.notTLS, record: &record)
         }
