@@ -29,6 +29,11 @@ extension FindingRules {
             var finding = Finding(code: code, severity: decisive ? .error : .warning)
             fill(&finding, flowIndices: indices, dnsIndices: dnsIndices)
             finding.remedies = remedies(for: code, flowIndices: indices, droppedSplitHello: droppedSplitHello)
+            if code == .tlsFailure {
+                finding.unacknowledgedClientHelloFlows = finding.flowIndices.filter {
+                    FlowLabeler.isUnacknowledgedClientHello(flows[$0].record)
+                }
+            }
             return finding
         }
     }
