@@ -15,9 +15,12 @@ extension ReportContext {
 
         switch finding.code {
         case .resolverBypassesEndpoint, .noEndpointNoRoute, .endpointUnreachable:
-            for f in flows { add("\(url(f)): dial tcp \(dial(f)): i/o timeout") }
+            // Go's net.Dial: an unanswered SYN times out, a SYN answered by RST is refused.
+            func failure(_ label: FlowLabel) -> String { label == .refused ? "connect: connection refused" : "i/o timeout" }
+            for f in flows { add("\(url(f)): dial tcp \(dial(f)): \(failure(f.label))") }
             if lines.isEmpty, let a = finding.addresses.first {
-                add("Post \"https://\(fallbackHost)/\": dial tcp \(AddressText.endpoint(a, port: 443)): i/o timeout")
+                let label: FlowLabel = finding.labels.contains(.timeout) || !finding.labels.contains(.refused) ? .timeout : .refused
+                add("Post \"https://\(fallbackHost)/\": dial tcp \(AddressText.endpoint(a, port: finding.ports.first ?? 443)): \(failure(label))")
             }
         case .connectionRefused:
             for f in flows { add("\(url(f)): dial tcp \(dial(f)): connect: connection refused") }

@@ -17,7 +17,7 @@ enum UIText: CaseIterable {
     case legend, dnsQuery, dnsAnswer, vpcCIDRs, inferred, given, resolvers, resolverClass, queries, counters
     case generatedBy, none, moreEvents, whatToDo, noEndpoints, noDNS, notConnected, tlsVersion, sni
     case captureWindow, timelineCaption, seconds, noFindings, more, moreRows, healthy
-    case tcpSegments, fromServer, fromClient, clientToServer, serverToClient
+    case tcpSegments, fromServer, fromClient, clientToServer, serverToClient, evictedQuery
 }
 
 struct Messages {
@@ -37,6 +37,17 @@ struct Messages {
     func findingDetail(_ code: FindingCode) -> String {
         language == .en ? EnglishCatalog.detail(code) : JapaneseCatalog.detail(code)
     }
+    /// The verdict sentence for this finding: a variant when the capture shows more than its code
+    /// (a ClientHello that never got through), else `findingSummary(code)`.
+    func findingSummary(_ finding: Finding) -> String {
+        guard let variant = FindingVariant(finding) else { return findingSummary(finding.code) }
+        return language == .en ? EnglishCatalog.summary(variant) : JapaneseCatalog.summary(variant)
+    }
+    /// What the capture shows for this finding: a variant as for `findingSummary(_:)`.
+    func findingDetail(_ finding: Finding) -> String {
+        guard let variant = FindingVariant(finding) else { return findingDetail(finding.code) }
+        return language == .en ? EnglishCatalog.detail(variant) : JapaneseCatalog.detail(variant)
+    }
     func remedyTitle(_ code: RemedyCode) -> String {
         language == .en ? EnglishCatalog.remedyTitle(code) : JapaneseCatalog.remedyTitle(code)
     }
@@ -55,6 +66,16 @@ struct Messages {
     func agentLogExplanation(_ code: FindingCode) -> String? {
         language == .en ? EnglishCatalog.agentLog(code) : JapaneseCatalog.agentLog(code)
     }
+    /// As `agentLogExplanation(code)`, for the verdict's finding: a resolver or routing failure
+    /// whose connections were all refused explains a refusal, not a timeout.
+    func agentLogExplanation(_ finding: Finding?, verdict: FindingCode) -> String? {
+        guard let finding else { return agentLogExplanation(verdict) }
+        let connectFailure: Set<FindingCode> = [.resolverBypassesEndpoint, .noEndpointNoRoute]
+        if connectFailure.contains(finding.code), finding.labels.contains(.refused), !finding.labels.contains(.timeout) {
+            return agentLogExplanation(.connectionRefused)
+        }
+        return agentLogExplanation(finding.code)
+    }
     func evidenceKind(_ kind: EvidenceItem.Kind) -> String {
         language == .en ? EnglishCatalog.evidenceKind(kind) : JapaneseCatalog.evidenceKind(kind)
     }
@@ -72,7 +93,22 @@ struct Messages {
     /// All evidence kinds (the enum is not CaseIterable in Correlate's contract).
     static let allEvidenceKinds: [EvidenceItem.Kind] = [
         .dnsQuery, .dnsResponse, .dnsTimeout, .syn, .synRetransmit, .synAck, .reset, .clientHello, .serverHello,
-        .alert, .connect, .established,
+        .alert, .connect, .established, .clientHelloRetransmit,
     ]
     static let allSeverities: [Severity] = [.info, .warning, .error]
+}
+
+/// A finding whose evidence calls for its own sentences.
+enum FindingVariant: CaseIterable {
+    /// tls-failure where the ClientHello never fully reached the server (split, unacknowledged, resent).
+    case unacknowledgedClientHello
+
+    /// The variant for `finding`, nil for the code's ordinary sentences.
+    init?(_ finding: Finding) {
+        if finding.code == .tlsFailure, !finding.unacknowledgedClientHelloFlows.isEmpty {
+            self = .unacknowledgedClientHello
+        } else {
+            return nil
+        }
+    }
 }

@@ -84,6 +84,7 @@ enum EnglishCatalog {
         case .clientToServer: "client → server"
         case .serverToClient: "server → client"
         case .moreRows: "more rows not shown; the JSON report has them all"
+        case .evictedQuery: "unknown (dropped at the pending-query limit)"
         }
     }
 
@@ -314,6 +315,21 @@ enum EnglishCatalog {
         case .alert: "TLS alert"
         case .connect: "HTTP CONNECT"
         case .established: "TLS established"
+        case .clientHelloRetransmit: "ClientHello segment resent"
+        }
+    }
+
+    static func summary(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .unacknowledgedClientHello:
+            "The SSM agent reaches {addresses} for {hosts}, but its TLS ClientHello, too large for one TCP segment, never fully reaches the server: the server does not acknowledge all of it and the agent resends it until the TLS handshake times out."
+        }
+    }
+
+    static func detail(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .unacknowledgedClientHello:
+            "TCP connects to {addresses}, and the instance sends a ClientHello too large for one TCP segment. The server acknowledges fewer bytes than the ClientHello holds and never answers with a ServerHello, and the instance resends the missing segment again and again: something on the path drops it. Go 1.24 and later (the agent included) offer an X25519MLKEM768 post-quantum key share, which makes the ClientHello about 1.5 KB or more. Firewalls that match the SNI in the first segment only, such as AWS Network Firewall rules without `ssl_state:client_hello`, drop such a ClientHello, and so does a path that discards full-size packets (a smaller MTU without working path MTU discovery). Setting `GODEBUG=tlsmlkem=0` for the agent keeps the ClientHello in one small segment."
         }
     }
 

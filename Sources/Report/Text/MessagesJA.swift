@@ -84,6 +84,7 @@ enum JapaneseCatalog {
         case .clientToServer: "クライアント → サーバー"
         case .serverToClient: "サーバー → クライアント"
         case .moreRows: "件の行を省略 (JSON レポートにはすべて含まれます)"
+        case .evictedQuery: "不明 (応答待ちクエリの上限で破棄)"
         }
     }
 
@@ -314,6 +315,21 @@ enum JapaneseCatalog {
         case .alert: "TLS アラート"
         case .connect: "HTTP CONNECT"
         case .established: "TLS 確立"
+        case .clientHelloRetransmit: "ClientHello セグメントの再送"
+        }
+    }
+
+    static func summary(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .unacknowledgedClientHello:
+            "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、1 つの TCP セグメントに収まらない TLS ClientHello がサーバーに届き切らず、サーバーがその全体を確認応答しないため、エージェントは TLS ハンドシェイクがタイムアウトするまで再送を繰り返しています。"
+        }
+    }
+
+    static func detail(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .unacknowledgedClientHello:
+            "{addresses} への TCP 接続は確立し、インスタンスは 1 つの TCP セグメントに収まらない大きさの ClientHello を送っています。サーバーは ClientHello の長さより少ないバイトしか確認応答せず、ServerHello も返さないまま、インスタンスは届かないセグメントを何度も再送しています。経路上の何かがそのセグメントを破棄しています。Go 1.24 以降 (エージェントを含む) は 耐量子の X25519MLKEM768 鍵共有を送るため、ClientHello は約 1.5 KB 以上になります。最初のセグメントだけで SNI を照合するファイアウォール (`ssl_state:client_hello` のない AWS Network Firewall のルールなど) や、フルサイズのパケットを破棄する経路 (パス MTU 探索が機能しない小さい MTU) は、このような ClientHello を破棄します。エージェントに `GODEBUG=tlsmlkem=0` を設定すると、ClientHello は 1 つの小さなセグメントに収まります。"
         }
     }
 
