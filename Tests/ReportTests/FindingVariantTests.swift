@@ -1,0 +1,97 @@
+import Correlate
+import Testing
+@testable import Report
+
+// MARK: - Sentences that follow what the finding shows, not only its code
+
+@Suite("Finding variants and agent-log lines")
+struct FindingVariantTests {
+    private func context(_ analysis: Analysis, _ scenario: Scenario, _ language: ReportLanguage = .en) -> ReportContext {
+        ReportContext(analysis: analysis, captures: scenario.captures,
+                      options: ReportOptions(format: .markdown, language: language, toolVersion: "t"))
+    }
+
+    // MARK: tls-failure with a ClientHello that never got through
+
+    @Test("an unacknowledged ClientHello is named in the verdict and the detail", arguments: ReportLanguage.allCases)
+    func unacknowledgedClientHello(_ language: ReportLanguage) throws {
+        var analysis = Scenario.tlsFailure.analysis
+        let plainSentence = context(analysis, .tlsFailure, language).verdictSentence(.plain)
+        analysis.findings[0].unacknowledgedClientHelloFlows = [0, 1]
+        let sentence = context(analysis, .tlsFailure, language).verdictSentence(.plain)
+        let marker = language == .en ? "never fully reaches the server" : "届き切らず"
+        #expect(sentence.contains(marker))
+        #expect(!plainSentence.contains(marker))
+        let markdown = ReportWriter.render(analysis, captures: Scenario.tlsFailure.captures,
+                                           options: ReportOptions(format: .markdown, language: language, toolVersion: "t"))
+        #expect(markdown.contains(marker))
+        #expect(markdown.contains("GODEBUG=tlsmlkem=0"))
+        let json = ReportWriter.render(analysis, captures: Scenario.tlsFailure.captures,
+                                       options: ReportOptions(format: .json, language: language, toolVersion: "t"))
+        #expect(json.contains(marker))
+    }
+
+    @Test("the variant applies to tls-failure only")
+    func variantOnlyForTLSFailure() {
+        var finding = Finding(code: .connectionReset, severity: .error)
+        finding.unacknowledgedClientHelloFlows = [0]
+        #expect(FindingVariant(finding) == nil)
+        finding.code = .tlsFailure
+        #expect(FindingVariant(finding) == .unacknowledgedClientHello)
+        finding.unacknowledgedClientHelloFlows = []
+        #expect(FindingVariant(finding) == nil)
+    }
+
+    @Test("every variant has its sentences", arguments: ReportLanguage.allCases)
+    func variantCatalog(_ language: ReportLanguage) {
+        var finding = Finding(code: .tlsFailure, severity: .error)
+        finding.unacknowledgedClientHelloFlows = [0]
+        let m = Messages(language: language)
+        #expect(!m.findingSummary(finding).isEmpty && m.findingSummary(finding) != m.findingSummary(.tlsFailure))
+        #expect(!m.findingDetail(finding).isEmpty && m.findingDetail(finding) != m.findingDetail(.tlsFailure))
+        #expect(!m.evidenceKind(.clientHelloRetransmit).isEmpty)
+    }
+
+    // MARK: agent-log lines follow the flows' labels
+
+    /// The domain-joined scenario with every connection `label` (timeout or refused).
+    private func domainJoined(_ label: FlowLabel) -> Analysis {
+        var analysis = Scenario.domainJoined.analysis
+        for index in analysis.flows.indices { analysis.flows[index].label = label }
+        analysis.findings[0].labels = [label]
+        return analysis
+    }
+
+    @Test("refused connections to public addresses log 'connection refused'", arguments: [FindingCode.resolverBypassesEndpoint, .noEndpointNoRoute])
+    func refusedLines(_ code: FindingCode) throws {
+        var analysis = domainJoined(.refused)
+        analysis.findings[0].code = code
+        analysis.verdict.code = code
+        let c = context(analysis, .domainJoined)
+        let lines = c.agentLogLines(for: analysis.findings[0])
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.hasSuffix(": connect: connection refused") && $0.contains("dial tcp 203.0.113.") })
+        let markdown = ReportWriter.render(analysis, captures: Scenario.domainJoined.captures,
+                                           options: ReportOptions(format: .markdown, toolVersion: "t"))
+        #expect(markdown.contains(EnglishCatalog.agentLog(.connectionRefused) ?? "-"))
+        #expect(!markdown.contains("i/o timeout"))
+    }
+
+    @Test("timed-out connections log 'i/o timeout'")
+    func timeoutLines() {
+        let analysis = domainJoined(.timeout)
+        let lines = context(analysis, .domainJoined).agentLogLines(for: analysis.findings[0])
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasSuffix(": i/o timeout") })
+    }
+
+    @Test("without flows the line follows the finding's labels")
+    func labelsWithoutFlows() {
+        let analysis = domainJoined(.refused)
+        var finding = analysis.findings[0]
+        finding.flowIndices = []
+        let c = context(analysis, .domainJoined)
+        #expect(c.agentLogLines(for: finding).first?.hasSuffix("dial tcp 203.0.113.21:443: connect: connection refused") == true)
+        finding.labels = [.timeout, .refused]
+        #expect(c.agentLogLines(for: finding).first?.hasSuffix(": i/o timeout") == true)
+    }
+}
