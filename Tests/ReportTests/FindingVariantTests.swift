@@ -1,4 +1,5 @@
 import Correlate
+import Flows  // TLSAlert
 import Testing
 @testable import Report
 
@@ -93,5 +94,51 @@ struct FindingVariantTests {
         #expect(c.agentLogLines(for: finding).first?.hasSuffix("dial tcp 203.0.113.21:443: connect: connection refused") == true)
         finding.labels = [.timeout, .refused]
         #expect(c.agentLogLines(for: finding).first?.hasSuffix(": i/o timeout") == true)
+    }
+}
+
+// MARK: - tls-failure by the alert that ended it
+
+@Suite("TLS alert variants")
+struct TLSAlertVariantTests {
+    /// The tls-failure scenario with both flows ended by `alert` from the server or the client.
+    private func alerted(_ description: UInt8, fromServer: Bool) -> Analysis {
+        var analysis = Scenario.tlsFailure.analysis
+        for index in analysis.flows.indices {
+            analysis.flows[index].record.alert = TLSAlert(level: 2, description: description)
+            analysis.flows[index].record.alertFromServer = fromServer
+            analysis.flows[index].record.alertAt = analysis.flows[index].record.clientHelloCompleted
+        }
+        return analysis
+    }
+
+    @Test func serverProtocolVersionAlertIsARejectedClientHello() {
+        let a = alerted(70, fromServer: true)
+        #expect(FindingVariant(a.findings[0], flows: a.flows) == .serverRejectedClientHello)
+        let text = Messages(language: .en).findingDetail(a.findings[0], flows: a.flows)
+        #expect(text.contains("TLS 1.2 or later"))
+    }
+
+    @Test func clientUnknownCAAlertIsARejectedCertificate() {
+        let a = alerted(48, fromServer: false)
+        #expect(FindingVariant(a.findings[0], flows: a.flows) == .clientRejectedCertificate)
+    }
+
+    @Test func otherOrMixedAlertsKeepTheGeneralSentences() {
+        #expect(FindingVariant(alerted(80, fromServer: true).findings[0], flows: alerted(80, fromServer: true).flows) == nil)
+        var mixed = alerted(48, fromServer: false)
+        mixed.flows[1].record.alert = nil
+        #expect(FindingVariant(mixed.findings[0], flows: mixed.flows) == nil)
+        // Without the flows nothing is known about the alerts.
+        #expect(FindingVariant(alerted(70, fromServer: true).findings[0]) == nil)
+    }
+
+    @Test("every variant has sentences in both languages", arguments: ReportLanguage.allCases)
+    func catalog(_ language: ReportLanguage) {
+        for variant in FindingVariant.allCases {
+            #expect(!EnglishCatalog.summary(variant).isEmpty && !EnglishCatalog.detail(variant).isEmpty)
+            #expect(!JapaneseCatalog.summary(variant).isEmpty && !JapaneseCatalog.detail(variant).isEmpty)
+            #expect(JapaneseCatalog.summary(variant).hasSuffix("。"))
+        }
     }
 }

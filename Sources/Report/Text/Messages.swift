@@ -39,13 +39,13 @@ struct Messages {
     }
     /// The verdict sentence for this finding: a variant when the capture shows more than its code
     /// (a ClientHello that never got through), else `findingSummary(code)`.
-    func findingSummary(_ finding: Finding) -> String {
-        guard let variant = FindingVariant(finding) else { return findingSummary(finding.code) }
+    func findingSummary(_ finding: Finding, flows: [AnalyzedFlow] = []) -> String {
+        guard let variant = FindingVariant(finding, flows: flows) else { return findingSummary(finding.code) }
         return language == .en ? EnglishCatalog.summary(variant) : JapaneseCatalog.summary(variant)
     }
     /// What the capture shows for this finding: a variant as for `findingSummary(_:)`.
-    func findingDetail(_ finding: Finding) -> String {
-        guard let variant = FindingVariant(finding) else { return findingDetail(finding.code) }
+    func findingDetail(_ finding: Finding, flows: [AnalyzedFlow] = []) -> String {
+        guard let variant = FindingVariant(finding, flows: flows) else { return findingDetail(finding.code) }
         return language == .en ? EnglishCatalog.detail(variant) : JapaneseCatalog.detail(variant)
     }
     func remedyTitle(_ code: RemedyCode) -> String {
@@ -102,11 +102,35 @@ struct Messages {
 enum FindingVariant: CaseIterable {
     /// tls-failure where the ClientHello never fully reached the server (split, unacknowledged, resent).
     case unacknowledgedClientHello
+    /// tls-failure where the instance rejected the server's certificate (a client alert such as
+    /// unknown_ca): something on the path inspects TLS with a certificate the agent does not trust.
+    case clientRejectedCertificate
+    /// tls-failure where the server rejected the ClientHello (protocol_version, handshake_failure,
+    /// insufficient_security): the instance offers TLS versions or ciphers the endpoint refuses.
+    case serverRejectedClientHello
 
-    /// The variant for `finding`, nil for the code's ordinary sentences.
-    init?(_ finding: Finding) {
-        if finding.code == .tlsFailure, !finding.unacknowledgedClientHelloFlows.isEmpty {
+    /// Client alerts about the server's certificate (RFC 8446 §6.2): bad_certificate,
+    /// unsupported_certificate, certificate_revoked, certificate_expired, certificate_unknown, unknown_ca.
+    static let certificateAlerts: Set<UInt8> = [42, 43, 44, 45, 46, 48]
+    /// Server alerts refusing the offered parameters: handshake_failure, protocol_version, insufficient_security.
+    static let parameterAlerts: Set<UInt8> = [40, 70, 71]
+
+    /// The variant for `finding` (with `flows`, the analysis' flows its indices point into), nil for
+    /// the code's ordinary sentences.
+    init?(_ finding: Finding, flows: [AnalyzedFlow] = []) {
+        guard finding.code == .tlsFailure else { return nil }
+        if !finding.unacknowledgedClientHelloFlows.isEmpty {
             self = .unacknowledgedClientHello
+            return
+        }
+        let concerned = finding.flowIndices.compactMap { flows.indices.contains($0) ? flows[$0].record : nil }
+        let alerted = concerned.filter { $0.alert != nil }
+        // Only when every failed flow ended in the same kind of alert.
+        guard !alerted.isEmpty, alerted.count == concerned.count else { return nil }
+        if alerted.allSatisfy({ !$0.alertFromServer && Self.certificateAlerts.contains($0.alert?.description ?? 0) }) {
+            self = .clientRejectedCertificate
+        } else if alerted.allSatisfy({ $0.alertFromServer && Self.parameterAlerts.contains($0.alert?.description ?? 0) }) {
+            self = .serverRejectedClientHello
         } else {
             return nil
         }

@@ -321,6 +321,10 @@ enum JapaneseCatalog {
 
     static func summary(_ variant: FindingVariant) -> String {
         switch variant {
+        case .clientRejectedCertificate:
+            "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、提示された証明書を拒否しているため ({alert})、TLS ハンドシェイクが失敗しています。"
+        case .serverRejectedClientHello:
+            "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、サーバーが ClientHello を拒否しているため ({alert})、TLS ハンドシェイクが失敗しています。"
         case .unacknowledgedClientHello:
             "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、1 つの TCP セグメントに収まらない TLS ClientHello がサーバーに届き切らず、サーバーがその全体を確認応答しないため、エージェントは TLS ハンドシェイクがタイムアウトするまで再送を繰り返しています。"
         }
@@ -328,6 +332,10 @@ enum JapaneseCatalog {
 
     static func detail(_ variant: FindingVariant) -> String {
         switch variant {
+        case .clientRejectedCertificate:
+            "{addresses} への TCP 接続は確立し ServerHello も返っていますが、インスタンスがアラート {alert} でハンドシェイクを終了しています。受け取った証明書を信頼していません。SSM エンドポイントの証明書は Amazon の公開ルートにつながるため、通常の原因は、経路上で TLS インスペクションを行い独自の CA で署名するプロキシやファイアウォールです。SSM エンドポイントを TLS インスペクションの対象から外すか、インスペクション用の CA をインスタンスの信頼ストアに追加してください。"
+        case .serverRejectedClientHello:
+            "{addresses} への TCP 接続は確立していますが、サーバーは ClientHello にアラート {alert} で応答しています。インスタンスが提示する TLS バージョンや暗号スイートをどれも受け付けていません。SSM エンドポイントは TLS 1.2 以上を必要とします。インスタンスで TLS を古いバージョンに制限する設定 (Windows の SChannel や .NET の設定、OpenSSL の設定、`GODEBUG` の設定) がないか、経路上で古い設定のまま TLS を張り直すプロキシがないかを確認してください。"
         case .unacknowledgedClientHello:
             "{addresses} への TCP 接続は確立し、インスタンスは 1 つの TCP セグメントに収まらない大きさの ClientHello を送っています。サーバーは ClientHello の長さより少ないバイトしか確認応答せず、ServerHello も返さないまま、インスタンスは届かないセグメントを何度も再送しています。経路上の何かがそのセグメントを破棄しています。Go 1.24 以降 (エージェントを含む) は 耐量子の X25519MLKEM768 鍵共有を送るため、ClientHello は約 1.5 KB 以上になります。最初のセグメントだけで SNI を照合するファイアウォール (`ssl_state:client_hello` のない AWS Network Firewall のルールなど) や、フルサイズのパケットを破棄する経路 (パス MTU 探索が機能しない小さい MTU) は、このような ClientHello を破棄します。エージェントに `GODEBUG=tlsmlkem=0` を設定すると、ClientHello は 1 つの小さなセグメントに収まります。"
         }

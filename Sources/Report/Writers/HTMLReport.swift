@@ -180,8 +180,8 @@ struct HTMLReport {
             let values = context.values(for: f)
             out.append("<article class=\"finding \(h(f.severity.rawValue))\">")
             out.append("<h3>\(i + 1). \(h(m.findingTitle(f.code))) <small>(\(h(m.severity(f.severity))), <code>\(h(f.code.rawValue))</code>)</small></h3>")
-            out.append("<p><strong>\(p.render(m.findingSummary(f), values))</strong></p>")
-            out.append("<p>\(p.render(m.findingDetail(f), values))</p>")
+            out.append("<p><strong>\(p.render(m.findingSummary(f, flows: context.analysis.flows), values))</strong></p>")
+            out.append("<p>\(p.render(m.findingDetail(f, flows: context.analysis.flows), values))</p>")
             if !f.evidence.isEmpty {
                 out.append("<h4>\(t(.evidence))</h4>")
                 let rows = f.evidence.prefix(ReportContext.tableRowLimit).map { e in

@@ -150,9 +150,9 @@ struct MarkdownReport {
             let values = context.values(for: f)
             out.append("### \(i + 1). \(m.findingTitle(f.code)) (\(m.severity(f.severity)), `\(f.code.rawValue)`)")
             out.append("")
-            out.append(p.render(m.findingSummary(f), values))
+            out.append(p.render(m.findingSummary(f, flows: context.analysis.flows), values))
             out.append("")
-            out.append(p.render(m.findingDetail(f), values))
+            out.append(p.render(m.findingDetail(f, flows: context.analysis.flows), values))
             out.append("")
             if !f.evidence.isEmpty {
                 out.append("**\(m.ui(.evidence))**")
