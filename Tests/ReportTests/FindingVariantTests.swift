@@ -142,3 +142,32 @@ struct TLSAlertVariantTests {
         }
     }
 }
+
+// MARK: - Agent-log lines through a proxy
+
+@Suite("Agent-log lines through a proxy")
+struct ProxyAgentLogTests {
+    private func lines(_ code: FindingCode, label: FlowLabel, status: Int?) -> [String] {
+        var analysis = Scenario.proxy.analysis
+        analysis.flows[0].label = label
+        analysis.flows[0].record.connectStatus = status
+        var finding = Finding(code: code, severity: .error, flowIndices: [0])
+        finding.labels = [label]
+        let context = ReportContext(analysis: analysis, captures: Scenario.proxy.captures,
+                                    options: ReportOptions(format: .text, toolVersion: "t"))
+        return context.agentLogLines(for: finding)
+    }
+
+    @Test func connectRefusedByTheProxyLogsItsStatus() {
+        #expect(lines(.connectionRefused, label: .refused, status: 407)
+                == ["Post \"https://ssm.us-east-1.amazonaws.com/\": Proxy Authentication Required"])
+        #expect(lines(.connectionRefused, label: .refused, status: 599).first?.hasSuffix(": 599") == true)
+    }
+
+    @Test func dialFailuresToTheProxyAreProxyconnect() {
+        #expect(lines(.endpointUnreachable, label: .timeout, status: nil)
+                == ["Post \"https://ssm.us-east-1.amazonaws.com/\": proxyconnect tcp: dial tcp 10.0.5.10:3128: i/o timeout"])
+        #expect(lines(.connectionRefused, label: .refused, status: nil)
+                == ["Post \"https://ssm.us-east-1.amazonaws.com/\": proxyconnect tcp: dial tcp 10.0.5.10:3128: connect: connection refused"])
+    }
+}
