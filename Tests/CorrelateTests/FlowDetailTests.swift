@@ -49,6 +49,11 @@ extension TCPFlowRecord {
         #expect(finding.severity == .warning)
         #expect(finding.remedies == [.captureLonger])
         #expect(a.finding(.limitsHit) == nil)
+        // The flows whose handshake was cut are named.
+        var cut = synOnly(to: ssmIP, at: 2).established(ssmName)
+        cut.firstBytesTruncated = true
+        let b = analyze(flows: [cut], dns: [dnsTx(ssmName, at: 1, answers: [ssmIP])], counters: counters)
+        #expect(b.finding(.captureIncomplete)?.flowIndices == [0])
     }
 
     @Test func noCountersNoNotes() {

@@ -64,7 +64,9 @@ extension FindingRules {
     }
 
     func captureIncompleteFinding(_ ssmFlows: [Int]) -> Finding? {
-        let unfinished = ssmFlows.filter { flows[$0].label == .incomplete || flows[$0].record.partial }
+        let unfinished = ssmFlows.filter {
+            flows[$0].label == .incomplete || flows[$0].record.partial || flows[$0].record.firstBytesTruncated
+        }
         let damaged = decodeAnomalies.malformed &+ decodeAnomalies.unsupportedLinkType &+ decodeAnomalies.fragmentsDropped
             &+ counters.dnsMalformed
         // Handshake bytes cut by the snaplen: the flow's TLS outcome could not be read.
