@@ -291,6 +291,8 @@ public enum RemedyCode: String, Sendable, Hashable, CaseIterable {
     case checkAgentRunning = "check-agent-running"
     case captureLonger = "capture-longer"
     case raiseLimits = "raise-limits"
+    /// The server refused the offered TLS versions or ciphers: allow TLS 1.2 or later on the instance.
+    case allowTLS12OrLater = "allow-tls12-or-later"
 }
 
 /// A packet a person can find in Wireshark, and what it shows.

@@ -155,6 +155,20 @@ extension TCPFlowRecord {
         #expect(!FlowLabeler.isUnacknowledgedClientHello(flow.viaProxy(ssmName)))
     }
 
+    // MARK: - TLS refused by the server
+
+    @Test func serverRefusingTheTLSVersionAsksForTLS12() throws {
+        var flow = synOnly(to: ssmIP, at: 2).alerted(ssmName)
+        flow.alert = TLSAlert(level: 2, description: 70)   // protocol_version (lab 13b)
+        let a = analyze(flows: [flow], dns: [dnsTx(ssmName, at: 1, answers: [ssmIP])])
+        let finding = try #require(a.finding(.tlsFailure))
+        #expect(finding.remedies == [.allowTLS12OrLater, .checkProxyOrFirewall])
+        // handshake_failure says too little to choose: the general remedies.
+        flow.alert = TLSAlert(level: 2, description: 40)
+        let b = analyze(flows: [flow], dns: [dnsTx(ssmName, at: 1, answers: [ssmIP])])
+        #expect(b.finding(.tlsFailure)?.remedies == [.tlsInspectionBypass, .checkProxyOrFirewall])
+    }
+
     // MARK: - CONNECT
 
     @Test func proxyFlowsShowTheirConnectFrame() throws {

@@ -105,15 +105,16 @@ enum FindingVariant: CaseIterable {
     /// tls-failure where the instance rejected the server's certificate (a client alert such as
     /// unknown_ca): something on the path inspects TLS with a certificate the agent does not trust.
     case clientRejectedCertificate
-    /// tls-failure where the server rejected the ClientHello (protocol_version, handshake_failure,
-    /// insufficient_security): the instance offers TLS versions or ciphers the endpoint refuses.
+    /// tls-failure where the server rejected the ClientHello (protocol_version, insufficient_security):
+    /// the instance offers TLS versions or ciphers the endpoint refuses.
     case serverRejectedClientHello
 
     /// Client alerts about the server's certificate (RFC 8446 §6.2): bad_certificate,
     /// unsupported_certificate, certificate_revoked, certificate_expired, certificate_unknown, unknown_ca.
     static let certificateAlerts: Set<UInt8> = [42, 43, 44, 45, 46, 48]
-    /// Server alerts refusing the offered parameters: handshake_failure, protocol_version, insufficient_security.
-    static let parameterAlerts: Set<UInt8> = [40, 70, 71]
+    /// Server alerts refusing the offered TLS versions or security level: protocol_version,
+    /// insufficient_security (as Correlate's choice of the allow-tls12-or-later remedy).
+    static let parameterAlerts: Set<UInt8> = [70, 71]
 
     /// The variant for `finding` (with `flows`, the analysis' flows its indices point into), nil for
     /// the code's ordinary sentences.

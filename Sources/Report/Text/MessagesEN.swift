@@ -231,6 +231,7 @@ enum EnglishCatalog {
         case .checkAgentRunning: "Check that the agent is running"
         case .captureLonger: "Capture longer, from before the agent starts"
         case .raiseLimits: "Raise ssmpath's tracking limits"
+        case .allowTLS12OrLater: "Allow TLS 1.2 or later on the instance"
         }
     }
 
@@ -266,6 +267,8 @@ enum EnglishCatalog {
             "Start the capture before restarting the agent, keep it running for at least two minutes, and capture whole packets (no short snaplen)."
         case .raiseLimits:
             "Run ssmpath again with higher limits (see `ssmpath --help`), or filter the capture to the instance's address first."
+        case .allowTLS12OrLater:
+            "The SSM endpoints accept TLS 1.2 and 1.3 only. Remove settings that limit the instance to older versions: on Windows the SChannel protocol keys under `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols`, on Linux the crypto policy or OpenSSL `MinProtocol`/`MaxProtocol`; if a proxy re-originates TLS, update its client settings."
         }
     }
 

@@ -231,6 +231,7 @@ enum JapaneseCatalog {
         case .checkAgentRunning: "エージェントが実行中か確認"
         case .captureLonger: "エージェント起動前から長めにキャプチャ"
         case .raiseLimits: "ssmpath の追跡上限を引き上げる"
+        case .allowTLS12OrLater: "インスタンスで TLS 1.2 以上を許可する"
         }
     }
 
@@ -266,6 +267,8 @@ enum JapaneseCatalog {
             "エージェントを再起動する前にキャプチャを開始し、少なくとも 2 分間続け、パケット全体をキャプチャします (短いスナップ長は使わない)。"
         case .raiseLimits:
             "上限を引き上げて ssmpath を再実行するか (`ssmpath --help` を参照)、先にキャプチャをインスタンスのアドレスで絞り込みます。"
+        case .allowTLS12OrLater:
+            "SSM エンドポイントは TLS 1.2 と 1.3 のみを受け付けます。インスタンスを古いバージョンに制限する設定を外します。Windows では `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols` の SChannel プロトコルのキー、Linux では暗号ポリシーや OpenSSL の `MinProtocol`/`MaxProtocol` を確認します。TLS を張り直すプロキシがある場合は、そのクライアント側の設定を更新します。"
         }
     }
 
