@@ -291,6 +291,8 @@ public enum RemedyCode: String, Sendable, Hashable, CaseIterable {
     case checkAgentRunning = "check-agent-running"
     case captureLonger = "capture-longer"
     case raiseLimits = "raise-limits"
+    /// The server refused the offered TLS versions or ciphers: allow TLS 1.2 or later on the instance.
+    case allowTLS12OrLater = "allow-tls12-or-later"
 }
 
 /// A packet a person can find in Wireshark, and what it shows.
@@ -308,6 +310,8 @@ public struct EvidenceItem: Sendable, Hashable {
         case alert
         case connect
         case established
+        /// A client segment resending ClientHello bytes (the ClientHello did not get through).
+        case clientHelloRetransmit = "client-hello-retransmit"
     }
     public var kind: Kind
     public var moment: PacketMoment
@@ -341,6 +345,10 @@ public struct Finding: Sendable {
     public var labels: [FlowLabel] = []
     /// Client (instance) addresses of the flows and DNS transactions concerned.
     public var clients: [IPAddress] = []
+    /// For tls-failure: indices into `Analysis.flows` of the flows concerned whose ClientHello never
+    /// fully reached the server (the server acknowledged fewer bytes than the ClientHello holds and
+    /// the client resent ClientHello segments); empty otherwise.
+    public var unacknowledgedClientHelloFlows: [Int] = []
     public init(code: FindingCode, severity: Severity, hostnames: [DNSName] = [], resolvers: [IPAddress] = [],
                 addresses: [IPAddress] = [], flowIndices: [Int] = [], dnsIndices: [Int] = [],
                 evidence: [EvidenceItem] = [], remedies: [RemedyCode] = [], region: String? = nil) {

@@ -138,6 +138,14 @@ public struct TCPFlowRecord: Sendable {
     /// nil when the client's ISN is unknown or the server acknowledged nothing. Compared with
     /// `clientHello.recordBytes` it tells a ClientHello that never fully reached the server.
     public var clientBytesAckedByServer: Int64? = nil
+    /// Client segments that resent ClientHello bytes already seen (the first few, at most
+    /// `TCPFlowRecord.recordedRetransmissionLimit`; `clientDuplicateSegments` counts all duplicates):
+    /// with `clientBytesAckedByServer` below the ClientHello's size, a ClientHello that did not get through.
+    public var clientHelloRetransmissions: [PacketMoment] = []
+    /// The frame that completed the client's CONNECT request header block (proxies), and the frame
+    /// that completed the proxy's response header block; nil when not seen.
+    public var connectAt: PacketMoment? = nil
+    public var connectResponseAt: PacketMoment? = nil
 
     public init(client: IPAddress, clientPort: UInt16, server: IPAddress, serverPort: UInt16, first: PacketMoment) {
         self.client = client; self.clientPort = clientPort; self.server = server; self.serverPort = serverPort
@@ -147,6 +155,9 @@ public struct TCPFlowRecord: Sendable {
         self.packetsToServer = 0; self.packetsToClient = 0; self.bytesToServer = 0; self.bytesToClient = 0
         self.clientHelloSegments = 0; self.alertFromServer = false; self.tls = .none; self.openAtCaptureEnd = false
     }
+
+    /// Most ClientHello retransmissions kept as moments per flow.
+    public static let recordedRetransmissionLimit = 8
 
     /// SYN retransmissions (SYNs after the first).
     public var synRetransmits: Int { max(0, synCount - 1) }

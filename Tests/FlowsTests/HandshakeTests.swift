@@ -83,8 +83,9 @@ import Decode
         s.handshake()
         let request = Array("CONNECT ssm.us-east-1.amazonaws.com:443 HTTP/1.1\r\nHost: ssm.us-east-1.amazonaws.com:443\r\n\r\n".utf8)
         let requestPieces = split(request, at: [10])
-        s.clientSends(requestPieces[0]); s.clientSends(requestPieces[1])
-        s.serverSends(Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8))
+        s.clientSends(requestPieces[0])
+        let requestDone = s.clientSends(requestPieces[1])
+        let responseDone = s.serverSends(Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8))
         let helloPieces = split(hello, at: [150])
         s.clientSends(helloPieces[0])
         let helloDone = s.clientSends(helloPieces[1])
@@ -93,6 +94,7 @@ import Decode
         let flow = try #require(h.finish().flows.first)
         #expect(flow.connect == ConnectRequest(host: Array("ssm.us-east-1.amazonaws.com".utf8), port: 443))
         #expect(flow.connectStatus == 200)
+        #expect(flow.connectAt == requestDone && flow.connectResponseAt == responseDone)
         #expect(flow.clientHello?.recordBytes == hello.count)
         #expect(flow.clientHelloCompleted == helloDone && flow.clientHelloSegments == 2)
         #expect(flow.tls == .established && flow.establishedAt == established)
@@ -102,11 +104,12 @@ import Decode
         let h = EngineHarness()
         let s = h.session(server: Endpoint(address: Addresses.otherPublic, port: 3128))
         s.handshake()
-        s.clientSends(Array("CONNECT ssm.us-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n".utf8))
-        s.serverSends(Array("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n".utf8))
+        let requestDone = s.clientSends(Array("CONNECT ssm.us-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n".utf8))
+        let responseDone = s.serverSends(Array("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n".utf8))
         s.serverFin()
         let flow = try #require(h.finish().flows.first)
         #expect(flow.connect != nil && flow.connectStatus == 407)
+        #expect(flow.connectAt == requestDone && flow.connectResponseAt == responseDone)
         #expect(flow.tls == TLSProgress.none && flow.clientHello == nil)
     }
 
@@ -197,9 +200,10 @@ import Decode
         s.clientSends(pieces[0])
         s.clientSends(pieces[1])
         h.wire.tcp(s.server, s.client, .ack, seq: s.serverISN &+ 1, ack: s.clientISN &+ 1 &+ 1_448)
+        var resent: [PacketMoment] = []
         for _ in 0..<3 {
             h.wire.advance(0.4)
-            s.clientSends(pieces[1], at: 1_448)
+            resent.append(s.clientSends(pieces[1], at: 1_448))
         }
         s.clientRst()
         let flow = try #require(h.finish().flows.first)
@@ -207,6 +211,44 @@ import Decode
         #expect(flow.clientHelloSegments == 2)
         #expect(flow.clientBytesAckedByServer == 1_448)
         #expect(flow.clientDuplicateSegments == 3)               // the three retransmissions of the second segment
+        #expect(flow.clientHelloRetransmissions == resent)
         #expect(flow.state == .RSTO)
+    }
+
+    @Test func firstClientHelloSegmentDroppedIsResentAndNeverAcknowledged() throws {
+        // Lab capture 11: the path drops the full-size first segment; the server SACKs the second
+        // but acknowledges nothing, and the client resends the first segment until it gives up.
+        let h = EngineHarness()
+        let s = h.session()
+        s.handshake()
+        let hello = Build.clientHello(sni: "ssm.ap-northeast-1.amazonaws.com", padTo: 1_980)
+        let pieces = split(hello, at: [1_448])
+        s.clientSends(pieces[0])
+        let helloDone = s.clientSends(pieces[1])
+        h.wire.tcp(s.server, s.client, .ack, seq: s.serverISN &+ 1, ack: s.clientISN &+ 1)   // acknowledges the SYN only
+        var resent: [PacketMoment] = []
+        for round in 0..<(TCPFlowRecord.recordedRetransmissionLimit + 2) {
+            h.wire.advance(0.2 * Double(round + 1))
+            resent.append(s.clientSends(pieces[0], at: 0))
+        }
+        let flow = try #require(h.finish().flows.first)
+        #expect(flow.clientHelloCompleted == helloDone && flow.clientHelloSegments == 2)
+        #expect(flow.clientBytesAckedByServer == nil)             // only the SYN was acknowledged
+        #expect(flow.clientDuplicateSegments == TCPFlowRecord.recordedRetransmissionLimit + 2)
+        #expect(flow.clientHelloRetransmissions == Array(resent.prefix(TCPFlowRecord.recordedRetransmissionLimit)))
+        #expect(flow.tls == .clientHelloSent)
+    }
+
+    @Test func resentBytesAfterTheClientHelloAreNotClientHelloRetransmissions() throws {
+        let h = EngineHarness()
+        let s = h.session()
+        s.handshake()
+        s.clientSends(hello)
+        let after = Build.record(22, [1, 2, 3, 4])                 // a further handshake record: still watched
+        s.clientSends(after)
+        s.clientSends(after, at: hello.count)
+        let flow = try #require(h.finish().flows.first)
+        #expect(flow.clientDuplicateSegments == 1)
+        #expect(flow.clientHelloRetransmissions.isEmpty)
     }
 }

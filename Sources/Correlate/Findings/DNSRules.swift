@@ -21,7 +21,10 @@ extension FindingRules {
             let transactions = indices.map { dns[$0].transaction }
             let responded = transactions.contains { $0.response != nil }
             let resolved = transactions.contains { $0.rcode == DNSRcode.noError && !$0.addresses.isEmpty }
-            let timedOut = indices.filter { dns[$0].transaction.timedOut && dns[$0].transaction.response == nil }
+            let timedOut = indices.filter {
+                let t = dns[$0].transaction
+                return t.timedOut && t.response == nil && !t.evicted   // evicted at the pending limit: unknown
+            }
             let decisive = isDecisive(dns[indices[0]].endpoint, working: working, coreSeen: coreSeen)
             if !responded, !timedOut.isEmpty {
                 unreachable += timedOut
@@ -69,7 +72,7 @@ extension FindingRules {
         var result: [Int] = []
         for index in indices {
             let transaction = dns[index].transaction
-            if transaction.timedOut, transaction.response == nil {
+            if transaction.timedOut, transaction.response == nil, !transaction.evicted {
                 pendingTimeouts[transaction.resolver, default: []].append(index)
             } else if transaction.response != nil {
                 let others = pendingTimeouts.keys.filter { $0 != transaction.resolver }

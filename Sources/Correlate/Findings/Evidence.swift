@@ -5,6 +5,8 @@ import Flows
 enum Evidence {
     /// At most this many items per finding.
     static let limit = 10
+    /// At most this many resent ClientHello segments per flow.
+    static let retransmissionLimit = 3
 
     /// The moments of one flow that show its label, most telling first.
     static func items(for flow: AnalyzedFlow, index: Int) -> [EvidenceItem] {
@@ -16,16 +18,21 @@ enum Evidence {
         case .timeout:
             moments = [(.syn, record.syns.first)] + retransmits + [(.reset, record.clientReset)]
         case .refused:
-            moments = [(.syn, record.syns.first), (.reset, record.serverReset), (.reset, record.clientReset)] + retransmits
+            moments = [(.syn, record.syns.first), (.connect, record.connectAt), (.reset, record.serverReset),
+                       (.reset, record.clientReset)] + retransmits
         case .tlsFailed:
-            moments = [(.clientHello, record.clientHelloCompleted), (.alert, record.alertAt), (.reset, anyReset),
-                       (.serverHello, record.serverHelloAt), (.syn, record.syns.first), (.synAck, record.synAck)]
+            let resent = record.clientHelloRetransmissions.prefix(retransmissionLimit)
+                .map { (EvidenceItem.Kind.clientHelloRetransmit, Optional($0)) }
+            moments = [(.clientHello, record.clientHelloCompleted)] + resent
+                + [(.alert, record.alertAt), (.reset, anyReset), (.serverHello, record.serverHelloAt),
+                   (.connect, record.connectAt), (.syn, record.syns.first), (.synAck, record.synAck)]
         case .reset:
             moments = [(.reset, record.serverReset ?? record.clientReset), (.established, record.establishedAt),
-                       (.syn, record.syns.first)]
+                       (.clientHello, record.clientHelloCompleted), (.connect, record.connectAt), (.syn, record.syns.first)]
         case .vpcEndpoint, .natInternet, .proxy:
             moments = [(.established, record.establishedAt), (.serverHello, record.serverHelloAt),
-                       (.clientHello, record.clientHelloCompleted), (.syn, record.syns.first), (.synAck, record.synAck)]
+                       (.clientHello, record.clientHelloCompleted), (.connect, record.connectAt),
+                       (.syn, record.syns.first), (.synAck, record.synAck)]
         case .incomplete:
             moments = [(.syn, record.syns.first), (.synAck, record.synAck), (.clientHello, record.clientHelloCompleted)]
         }
@@ -36,6 +43,10 @@ enum Evidence {
     /// for a timeout, the query.
     static func items(for dns: AnalyzedDNS, index: Int) -> [EvidenceItem] {
         let transaction = dns.transaction
+        if transaction.evicted, transaction.response == nil {
+            // Dropped at the pending-query limit: unknown, not a timeout.
+            return [EvidenceItem(kind: .dnsQuery, moment: transaction.query, dnsIndex: index)]
+        }
         if transaction.timedOut || transaction.response == nil {
             return [EvidenceItem(kind: .dnsTimeout, moment: transaction.query, dnsIndex: index)]
         }

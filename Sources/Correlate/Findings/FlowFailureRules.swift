@@ -29,6 +29,11 @@ extension FindingRules {
             var finding = Finding(code: code, severity: decisive ? .error : .warning)
             fill(&finding, flowIndices: indices, dnsIndices: dnsIndices)
             finding.remedies = remedies(for: code, flowIndices: indices, droppedSplitHello: droppedSplitHello)
+            if code == .tlsFailure {
+                finding.unacknowledgedClientHelloFlows = finding.flowIndices.filter {
+                    FlowLabeler.isUnacknowledgedClientHello(flows[$0].record)
+                }
+            }
             return finding
         }
     }
@@ -62,6 +67,10 @@ extension FindingRules {
         return answers.last { dns[$0].transaction.addresses.contains(flow.record.server) } ?? answers.last
     }
 
+    /// Server alerts refusing the offered TLS versions or security level (RFC 8446 §6.2):
+    /// protocol_version, insufficient_security. (handshake_failure is too general to say which.)
+    static let parameterAlerts: Set<UInt8> = [70, 71]
+
     func remedies(for code: FindingCode, flowIndices: [Int], droppedSplitHello: Bool) -> [RemedyCode] {
         switch code {
         case .resolverBypassesEndpoint: return [.route53InboundEndpointForwarder, .hostsFileEntries, .natGateway]
@@ -71,8 +80,13 @@ extension FindingRules {
             return throughProxy ? [.checkProxyOrFirewall, .checkNACLAndRoutes] : [.endpointSecurityGroup, .checkNACLAndRoutes]
         case .connectionRefused: return [.checkProxyOrFirewall, .checkNACLAndRoutes]
         case .tlsFailure:
-            return droppedSplitHello ? [.disablePostQuantumKeyShare, .firewallClientHelloRule, .tlsInspectionBypass]
-                                     : [.tlsInspectionBypass, .checkProxyOrFirewall]
+            if droppedSplitHello { return [.disablePostQuantumKeyShare, .firewallClientHelloRule, .tlsInspectionBypass] }
+            // Every flow refused by the server for its TLS versions or ciphers (lab 13b): not inspection.
+            let refusedParameters = !flowIndices.isEmpty && flowIndices.allSatisfy { index in
+                let record = flows[index].record
+                return record.alertFromServer && record.alert.map { Self.parameterAlerts.contains($0.description) } == true
+            }
+            return refusedParameters ? [.allowTLS12OrLater, .checkProxyOrFirewall] : [.tlsInspectionBypass, .checkProxyOrFirewall]
         case .connectionReset: return [.checkProxyOrFirewall, .checkNACLAndRoutes]
         case .dnsUnreachable: return [.useAmazonProvidedDNS, .checkNACLAndRoutes]
         case .dnsError: return [.checkDNSRecords, .useAmazonProvidedDNS]

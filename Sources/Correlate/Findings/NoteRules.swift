@@ -64,11 +64,16 @@ extension FindingRules {
     }
 
     func captureIncompleteFinding(_ ssmFlows: [Int]) -> Finding? {
-        let unfinished = ssmFlows.filter { flows[$0].label == .incomplete || flows[$0].record.partial }
+        let unfinished = ssmFlows.filter {
+            flows[$0].label == .incomplete || flows[$0].record.partial || flows[$0].record.firstBytesTruncated
+        }
         let damaged = decodeAnomalies.malformed &+ decodeAnomalies.unsupportedLinkType &+ decodeAnomalies.fragmentsDropped
             &+ counters.dnsMalformed
-        guard !unfinished.isEmpty || damaged > 0 || decodeAnomalies.truncated > 0 else { return nil }
-        let severity: Severity = (damaged > 0 || unfinished.contains { flows[$0].label == .incomplete }) ? .warning : .info
+        // Handshake bytes cut by the snaplen: the flow's TLS outcome could not be read.
+        let handshakesCut = counters.firstBytesTruncated
+        guard !unfinished.isEmpty || damaged > 0 || decodeAnomalies.truncated > 0 || handshakesCut > 0 else { return nil }
+        let severity: Severity = (damaged > 0 || handshakesCut > 0 || unfinished.contains { flows[$0].label == .incomplete })
+            ? .warning : .info
         var finding = Finding(code: .captureIncomplete, severity: severity)
         fill(&finding, flowIndices: unfinished, dnsIndices: [])
         finding.remedies = [.captureLonger]
@@ -78,7 +83,7 @@ extension FindingRules {
     func limitsFinding() -> Finding? {
         let c = counters
         let hits = [c.flowsEvictedAtLimit, c.flowsEvictedIdle, c.flowsNotRetained, c.dnsPendingEvicted, c.dnsNotRetained,
-                    c.firstBytesLimitHit]
+                    c.firstBytesLimitHit, c.reassemblyBuffersExhausted, c.dnsTCPOversized]
         guard hits.contains(where: { $0 > 0 }) else { return nil }
         return Finding(code: .limitsHit, severity: .warning, remedies: [.raiseLimits])
     }

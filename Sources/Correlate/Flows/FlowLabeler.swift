@@ -89,10 +89,33 @@ struct FlowLabeler {
     static func splitClientHello(_ record: TCPFlowRecord) -> Bool { record.clientHelloSegments >= 2 }
 
     /// A split ClientHello the server never answered, followed by silence or a reset: the
-    /// signature of a middlebox dropping a large (post-quantum) ClientHello.
+    /// signature of a middlebox dropping a large (post-quantum) ClientHello. Not when the server
+    /// acknowledged every ClientHello byte (it got the ClientHello and did not answer: no drop on
+    /// the path); through a proxy the acknowledgements are the proxy's and say nothing either way.
     static func isDroppedSplitClientHello(_ record: TCPFlowRecord, label: FlowLabel) -> Bool {
         label == .tlsFailed && splitClientHello(record) && record.tls == .clientHelloSent && record.alert == nil
-            && record.serverHello == nil
+            && record.serverHello == nil && !clientHelloFullyAcknowledged(record)
+    }
+
+    /// A ClientHello that never fully reached the server: TCP was up, the server acknowledged fewer
+    /// client bytes than the ClientHello holds, and the client resent ClientHello segments. Direct
+    /// connections only (a proxy acknowledges for itself).
+    static func isUnacknowledgedClientHello(_ record: TCPFlowRecord) -> Bool {
+        guard record.connect == nil, !record.partial, record.synAck != nil, record.serverHello == nil,
+              let hello = record.clientHello, hello.recordBytes > 0 else { return false }
+        let resent = !record.clientHelloRetransmissions.isEmpty || record.clientDuplicateSegments > 0
+        return resent && acknowledgedClientBytes(record) < Int64(hello.recordBytes)
+    }
+
+    /// True when the server acknowledged at least the ClientHello's bytes (direct connections).
+    static func clientHelloFullyAcknowledged(_ record: TCPFlowRecord) -> Bool {
+        guard record.connect == nil, let hello = record.clientHello else { return false }
+        return acknowledgedClientBytes(record) >= Int64(hello.recordBytes)
+    }
+
+    /// Client stream bytes the server acknowledged; none when it acknowledged only the SYN.
+    private static func acknowledgedClientBytes(_ record: TCPFlowRecord) -> Int64 {
+        record.clientBytesAckedByServer ?? 0
     }
 
     /// True when either side sent FIN before `reset`: a close, not an abort.

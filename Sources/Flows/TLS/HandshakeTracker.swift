@@ -60,6 +60,8 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     private var clientParseAt = 0
     /// Where to resume scanning for CRLFCRLF / the next client record.
     private var clientScanOffset = 0
+    /// Window offset one past the ClientHello's last byte, once parsed (`Int.max` before).
+    private var clientHelloEnd = Int.max
     private var serverScanOffset = 0
     private var serverBytesWalked = 0
     /// Server bytes skipped while seeking a ServerHello after a preamble.
@@ -88,8 +90,12 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         guard clientPhase != .done else { return }
         var stream = client ?? StreamReassembler(baseSequence: streamStart ?? sequence)
         client = nil
+        let duplicatesBefore = stream.duplicateSegments
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
         record.clientDuplicateSegments = stream.duplicateSegments
+        if stream.duplicateSegments > duplicatesBefore {
+            noteRetransmission(sequence: sequence, stream: stream, moment: moment, record: &record)
+        }
         client = stream
         if stream.windowUnavailable {
             decide(.noBuffer, record: &record)
@@ -154,6 +160,18 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
 
     // MARK: - Client
 
+    /// Records a duplicate client segment whose first byte lies in the ClientHello (or, before the
+    /// ClientHello is complete, anywhere from its start): a resent ClientHello segment.
+    private func noteRetransmission(sequence: UInt32, stream: StreamReassembler, moment: PacketMoment,
+                                    record: inout TCPFlowRecord) {
+        guard clientPhase == .clientHello || clientPhase == .watchingRecords,
+              record.clientHelloRetransmissions.count < TCPFlowRecord.recordedRetransmissionLimit else { return }
+        // Offset of the segment's first byte in the client stream (serial arithmetic, RFC 1982).
+        let offset = Int(Int32(bitPattern: sequence &- stream.baseSequence))
+        guard offset >= clientTLSStart, offset < clientHelloEnd else { return }
+        record.clientHelloRetransmissions.append(moment)
+    }
+
     private func advanceClient(moment: PacketMoment, record: inout TCPFlowRecord) {
         guard let stream = client else { return }
         if clientPhase == .unknown {
@@ -173,7 +191,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             }
         }
         if clientPhase == .seekingClientHello { seekClientHello(stream, record: &record) }
-        if clientPhase == .connectRequest { advanceConnectRequest(stream, record: &record) }
+        if clientPhase == .connectRequest { advanceConnectRequest(stream, moment: moment, record: &record) }
         if clientPhase == .clientHello { advanceClientHello(stream, moment: moment, record: &record) }
         if clientPhase == .watchingRecords { watchClientRecords(stream, moment: moment, record: &record) }
     }
@@ -193,7 +211,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         }
     }
 
-    private func advanceConnectRequest(_ stream: StreamReassembler, record: inout TCPFlowRecord) {
+    private func advanceConnectRequest(_ stream: StreamReassembler, moment: PacketMoment, record: inout TCPFlowRecord) {
         let looksLikeConnect = stream.withContiguousBytes { HTTPHeaderBlock.mayBeConnect($0) }
         guard looksLikeConnect else {
             clientPhase = .done
@@ -212,6 +230,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         switch progress {
         case .complete(let request):
             record.connect = request
+            record.connectAt = moment
             clientTLSStart = headerEnd
             clientPhase = .clientHello
         case .needMoreBytes, .notThisProtocol:
@@ -244,6 +263,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             record.clientHelloSegments = stream.segmentsStarting(in: clientTLSStart, helloEnd) + carriedIn
             record.tls = record.tls.advanced(to: .clientHelloSent)
             clientScanOffset = helloEnd
+            clientHelloEnd = helloEnd
             clientPhase = .watchingRecords
         case .needMoreBytes?:
             if stream.contiguous >= stream.capacity { decide(.limit, record: &record) }
@@ -319,6 +339,7 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
                 return
             }
             record.connectStatus = status
+            record.connectResponseAt = moment
             stream.discardPrefix(headerEnd)
             guard (200..<300).contains(status) else {
                 serverOutcome = .notTLS

@@ -37,7 +37,8 @@ extension ReportContext {
             let g = groupIndex(t.name.text)
             let addresses = t.addresses
             if addresses.isEmpty {
-                let status = t.timedOut || t.rcode == nil ? "timeout"
+                let status = t.evicted && t.response == nil ? "unknown"
+                    : t.timedOut || t.rcode == nil ? "timeout"
                     : (t.rcode == 0 ? "NOERROR/NODATA" : ProtocolNames.rcode(t.rcode ?? 0))
                 if !groups[g].rows.contains(where: { $0.resolver == t.resolver && $0.address == nil && $0.answerStatus == status }) {
                     groups[g].rows.append(EndpointRow(resolver: t.resolver, resolverClass: d.resolverClass, address: nil,

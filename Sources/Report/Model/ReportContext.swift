@@ -109,7 +109,8 @@ struct ReportContext {
 
     /// The verdict sentence in the report's language, for a style.
     func verdictSentence(_ style: TextStyle) -> String {
-        phrase(style).render(messages.findingSummary(analysis.verdict.code), values(for: verdictFinding))
+        phrase(style).render(verdictFinding.map { messages.findingSummary($0, flows: analysis.flows) } ?? messages.findingSummary(analysis.verdict.code),
+                            values(for: verdictFinding))
     }
 
     // MARK: - Small helpers

@@ -6,7 +6,7 @@ import Correlate
 struct TimelineEvent {
     enum Kind {
         case dnsQuery, dnsAnswer, dnsTimeout, syn, synRetransmit, synAck, clientHello, serverHello, alert
-        case clientReset, serverReset, established, connect
+        case clientReset, serverReset, established, connect, clientHelloRetransmit
 
         var evidenceKind: EvidenceItem.Kind {
             switch self {
@@ -22,6 +22,7 @@ struct TimelineEvent {
             case .clientReset, .serverReset: .reset
             case .established: .established
             case .connect: .connect
+            case .clientHelloRetransmit: .clientHelloRetransmit
             }
         }
     }
@@ -83,7 +84,7 @@ extension ReportContext {
             if let m = r.synAck { events.append(TimelineEvent(moment: m, kind: .synAck, lane: lane, detail: ft)) }
             if let c = r.connect {
                 let status = r.connectStatus.map { " → \($0)" } ?? ""
-                events.append(TimelineEvent(moment: r.synAck ?? r.first, kind: .connect, lane: lane,
+                events.append(TimelineEvent(moment: r.connectAt ?? r.synAck ?? r.first, kind: .connect, lane: lane,
                                             detail: "CONNECT \(Escape.wireBytes(c.host)):\(c.port)\(status)"))
             }
             if let m = r.clientHelloCompleted, let ch = r.clientHello {
@@ -91,6 +92,9 @@ extension ReportContext {
                 if r.clientHelloSegments > 1 { d += ", \(r.clientHelloSegments) \(messages.ui(.tcpSegments))" }
                 if ch.offersPostQuantum { d += ", X25519MLKEM768" }
                 events.append(TimelineEvent(moment: m, kind: .clientHello, lane: lane, detail: d))
+            }
+            for m in r.clientHelloRetransmissions {
+                events.append(TimelineEvent(moment: m, kind: .clientHelloRetransmit, lane: lane, detail: ft))
             }
             if let m = r.serverHelloAt, let sh = r.serverHello {
                 events.append(TimelineEvent(moment: m, kind: .serverHello, lane: lane, detail: ProtocolNames.tlsVersion(sh.negotiatedVersion)))

@@ -84,6 +84,7 @@ enum EnglishCatalog {
         case .clientToServer: "client → server"
         case .serverToClient: "server → client"
         case .moreRows: "more rows not shown; the JSON report has them all"
+        case .evictedQuery: "unknown (dropped at the pending-query limit)"
         }
     }
 
@@ -230,6 +231,7 @@ enum EnglishCatalog {
         case .checkAgentRunning: "Check that the agent is running"
         case .captureLonger: "Capture longer, from before the agent starts"
         case .raiseLimits: "Raise ssmpath's tracking limits"
+        case .allowTLS12OrLater: "Allow TLS 1.2 or later on the instance"
         }
     }
 
@@ -265,6 +267,8 @@ enum EnglishCatalog {
             "Start the capture before restarting the agent, keep it running for at least two minutes, and capture whole packets (no short snaplen)."
         case .raiseLimits:
             "Run ssmpath again with higher limits (see `ssmpath --help`), or filter the capture to the instance's address first."
+        case .allowTLS12OrLater:
+            "The SSM endpoints accept TLS 1.2 and 1.3 only. Remove settings that limit the instance to older versions: on Windows the SChannel protocol keys under `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols`, on Linux the crypto policy or OpenSSL `MinProtocol`/`MaxProtocol`; if a proxy re-originates TLS, update its client settings."
         }
     }
 
@@ -314,6 +318,29 @@ enum EnglishCatalog {
         case .alert: "TLS alert"
         case .connect: "HTTP CONNECT"
         case .established: "TLS established"
+        case .clientHelloRetransmit: "ClientHello segment resent"
+        }
+    }
+
+    static func summary(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .clientRejectedCertificate:
+            "The SSM agent reaches {addresses} for {hosts}, but it rejects the certificate it is shown ({alert}), so the TLS handshake fails."
+        case .serverRejectedClientHello:
+            "The SSM agent reaches {addresses} for {hosts}, but the server rejects its ClientHello ({alert}), so the TLS handshake fails."
+        case .unacknowledgedClientHello:
+            "The SSM agent reaches {addresses} for {hosts}, but its TLS ClientHello, too large for one TCP segment, never fully reaches the server: the server does not acknowledge all of it and the agent resends it until the TLS handshake times out."
+        }
+    }
+
+    static func detail(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .clientRejectedCertificate:
+            "TCP connects to {addresses} and a ServerHello comes back, but the instance ends the handshake with the alert {alert}: it does not trust the certificate it received. The SSM endpoints' certificates chain to Amazon's public roots, so a proxy or firewall on the path that inspects TLS and signs with its own CA is the usual cause. Exclude the SSM endpoints from TLS inspection, or add the inspection CA to the instance's trust store."
+        case .serverRejectedClientHello:
+            "TCP connects to {addresses}, but the server answers the ClientHello with the alert {alert}: it accepts none of the TLS versions or cipher suites the instance offers. The SSM endpoints require TLS 1.2 or later. Check for a policy on the instance that limits TLS to older versions (Windows SChannel or .NET settings, OpenSSL configuration, `GODEBUG` settings), or a proxy on the path that re-originates TLS with old settings."
+        case .unacknowledgedClientHello:
+            "TCP connects to {addresses}, and the instance sends a ClientHello too large for one TCP segment. The server acknowledges fewer bytes than the ClientHello holds and never answers with a ServerHello, and the instance resends the missing segment again and again: something on the path drops it. Go 1.24 and later (the agent included) offer an X25519MLKEM768 post-quantum key share, which makes the ClientHello about 1.5 KB or more. Firewalls that match the SNI in the first segment only, such as AWS Network Firewall rules without `ssl_state:client_hello`, drop such a ClientHello, and so does a path that discards full-size packets (a smaller MTU without working path MTU discovery). Setting `GODEBUG=tlsmlkem=0` for the agent keeps the ClientHello in one small segment."
         }
     }
 

@@ -84,6 +84,7 @@ enum JapaneseCatalog {
         case .clientToServer: "クライアント → サーバー"
         case .serverToClient: "サーバー → クライアント"
         case .moreRows: "件の行を省略 (JSON レポートにはすべて含まれます)"
+        case .evictedQuery: "不明 (応答待ちクエリの上限で破棄)"
         }
     }
 
@@ -230,6 +231,7 @@ enum JapaneseCatalog {
         case .checkAgentRunning: "エージェントが実行中か確認"
         case .captureLonger: "エージェント起動前から長めにキャプチャ"
         case .raiseLimits: "ssmpath の追跡上限を引き上げる"
+        case .allowTLS12OrLater: "インスタンスで TLS 1.2 以上を許可する"
         }
     }
 
@@ -265,6 +267,8 @@ enum JapaneseCatalog {
             "エージェントを再起動する前にキャプチャを開始し、少なくとも 2 分間続け、パケット全体をキャプチャします (短いスナップ長は使わない)。"
         case .raiseLimits:
             "上限を引き上げて ssmpath を再実行するか (`ssmpath --help` を参照)、先にキャプチャをインスタンスのアドレスで絞り込みます。"
+        case .allowTLS12OrLater:
+            "SSM エンドポイントは TLS 1.2 と 1.3 のみを受け付けます。インスタンスを古いバージョンに制限する設定を外します。Windows では `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols` の SChannel プロトコルのキー、Linux では暗号ポリシーや OpenSSL の `MinProtocol`/`MaxProtocol` を確認します。TLS を張り直すプロキシがある場合は、そのクライアント側の設定を更新します。"
         }
     }
 
@@ -314,6 +318,29 @@ enum JapaneseCatalog {
         case .alert: "TLS アラート"
         case .connect: "HTTP CONNECT"
         case .established: "TLS 確立"
+        case .clientHelloRetransmit: "ClientHello セグメントの再送"
+        }
+    }
+
+    static func summary(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .clientRejectedCertificate:
+            "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、提示された証明書を拒否しているため ({alert})、TLS ハンドシェイクが失敗しています。"
+        case .serverRejectedClientHello:
+            "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、サーバーが ClientHello を拒否しているため ({alert})、TLS ハンドシェイクが失敗しています。"
+        case .unacknowledgedClientHello:
+            "SSM エージェントは {hosts} のアドレス {addresses} に到達していますが、1 つの TCP セグメントに収まらない TLS ClientHello がサーバーに届き切らず、サーバーがその全体を確認応答しないため、エージェントは TLS ハンドシェイクがタイムアウトするまで再送を繰り返しています。"
+        }
+    }
+
+    static func detail(_ variant: FindingVariant) -> String {
+        switch variant {
+        case .clientRejectedCertificate:
+            "{addresses} への TCP 接続は確立し ServerHello も返っていますが、インスタンスがアラート {alert} でハンドシェイクを終了しています。受け取った証明書を信頼していません。SSM エンドポイントの証明書は Amazon の公開ルートにつながるため、通常の原因は、経路上で TLS インスペクションを行い独自の CA で署名するプロキシやファイアウォールです。SSM エンドポイントを TLS インスペクションの対象から外すか、インスペクション用の CA をインスタンスの信頼ストアに追加してください。"
+        case .serverRejectedClientHello:
+            "{addresses} への TCP 接続は確立していますが、サーバーは ClientHello にアラート {alert} で応答しています。インスタンスが提示する TLS バージョンや暗号スイートをどれも受け付けていません。SSM エンドポイントは TLS 1.2 以上を必要とします。インスタンスで TLS を古いバージョンに制限する設定 (Windows の SChannel や .NET の設定、OpenSSL の設定、`GODEBUG` の設定) がないか、経路上で古い設定のまま TLS を張り直すプロキシがないかを確認してください。"
+        case .unacknowledgedClientHello:
+            "{addresses} への TCP 接続は確立し、インスタンスは 1 つの TCP セグメントに収まらない大きさの ClientHello を送っています。サーバーは ClientHello の長さより少ないバイトしか確認応答せず、ServerHello も返さないまま、インスタンスは届かないセグメントを何度も再送しています。経路上の何かがそのセグメントを破棄しています。Go 1.24 以降 (エージェントを含む) は 耐量子の X25519MLKEM768 鍵共有を送るため、ClientHello は約 1.5 KB 以上になります。最初のセグメントだけで SNI を照合するファイアウォール (`ssl_state:client_hello` のない AWS Network Firewall のルールなど) や、フルサイズのパケットを破棄する経路 (パス MTU 探索が機能しない小さい MTU) は、このような ClientHello を破棄します。エージェントに `GODEBUG=tlsmlkem=0` を設定すると、ClientHello は 1 つの小さなセグメントに収まります。"
         }
     }
 

@@ -162,7 +162,8 @@ struct HTMLReport {
             return [context.relative(tr.query.time), d(AddressText.text(tr.client)),
                     d(AddressText.text(tr.resolver)) + (x.resolverClass == .amazonProvided ? " <small>(AmazonProvidedDNS)</small>" : ""),
                     d(tr.name.text), h(ProtocolNames.dnsType(tr.type)),
-                    tr.response != nil ? t(.answered) : "<span class=\"label l-timeout\">\(t(.timedOut))</span>",
+                    tr.response != nil ? t(.answered) : tr.evicted ? t(.evictedQuery)
+                        : "<span class=\"label l-timeout\">\(t(.timedOut))</span>",
                     d(context.dnsAnswerText(x)), tr.rttMilliseconds.map(TimeText.milliseconds) ?? "—"]
         }
         table([t(.time), t(.client), t(.resolver), t(.hostname), t(.type), t(.status), t(.answer), t(.rtt)], Array(rows),
@@ -179,8 +180,8 @@ struct HTMLReport {
             let values = context.values(for: f)
             out.append("<article class=\"finding \(h(f.severity.rawValue))\">")
             out.append("<h3>\(i + 1). \(h(m.findingTitle(f.code))) <small>(\(h(m.severity(f.severity))), <code>\(h(f.code.rawValue))</code>)</small></h3>")
-            out.append("<p><strong>\(p.render(m.findingSummary(f.code), values))</strong></p>")
-            out.append("<p>\(p.render(m.findingDetail(f.code), values))</p>")
+            out.append("<p><strong>\(p.render(m.findingSummary(f, flows: context.analysis.flows), values))</strong></p>")
+            out.append("<p>\(p.render(m.findingDetail(f, flows: context.analysis.flows), values))</p>")
             if !f.evidence.isEmpty {
                 out.append("<h4>\(t(.evidence))</h4>")
                 let rows = f.evidence.prefix(ReportContext.tableRowLimit).map { e in
@@ -224,7 +225,7 @@ struct HTMLReport {
     private func agentLog(_ out: inout [String]) {
         out.append("<section><h2>\(t(.agentLog))</h2>")
         let lines = context.verdictFinding.map(context.agentLogLines) ?? []
-        if let explanation = m.agentLogExplanation(context.analysis.verdict.code) {
+        if let explanation = m.agentLogExplanation(context.verdictFinding, verdict: context.analysis.verdict.code) {
             if !lines.isEmpty { out.append("<p>\(t(.agentLogIntro))</p>") }
             out.append("<p>\(h(explanation))</p>")
             if !lines.isEmpty { out.append(pre(lines)) }

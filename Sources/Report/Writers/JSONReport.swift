@@ -24,8 +24,8 @@ struct JSONReport {
                     ("code", .string(f.code.rawValue)),
                     ("severity", .string(f.severity.rawValue)),
                     ("title", .string(m.findingTitle(f.code))),
-                    ("detail", .string(plain.render(m.findingSummary(f.code), values) + " "
-                                       + plain.render(m.findingDetail(f.code), values))),
+                    ("detail", .string(plain.render(m.findingSummary(f, flows: context.analysis.flows), values) + " "
+                                       + plain.render(m.findingDetail(f, flows: context.analysis.flows), values))),
                     ("evidence", .array(f.evidence.map(evidence))),
                     ("remediation", .array(f.remedies.map { r in
                         .object([

@@ -133,7 +133,7 @@ struct MarkdownReport {
             return [context.relative(t.query.time), d(AddressText.text(t.client)),
                     d(AddressText.text(t.resolver)) + (x.resolverClass == .amazonProvided ? " (AmazonProvidedDNS)" : ""),
                     d(t.name.text), ProtocolNames.dnsType(t.type),
-                    t.response != nil ? m.ui(.answered) : m.ui(.timedOut),
+                    t.response != nil ? m.ui(.answered) : (t.evicted ? m.ui(.evictedQuery) : m.ui(.timedOut)),
                     d(context.dnsAnswerText(x)), t.rttMilliseconds.map(TimeText.milliseconds) ?? "—"]
         }
         table([m.ui(.time), m.ui(.client), m.ui(.resolver), m.ui(.hostname), m.ui(.type), m.ui(.status), m.ui(.answer), m.ui(.rtt)],
@@ -150,9 +150,9 @@ struct MarkdownReport {
             let values = context.values(for: f)
             out.append("### \(i + 1). \(m.findingTitle(f.code)) (\(m.severity(f.severity)), `\(f.code.rawValue)`)")
             out.append("")
-            out.append(p.render(m.findingSummary(f.code), values))
+            out.append(p.render(m.findingSummary(f, flows: context.analysis.flows), values))
             out.append("")
-            out.append(p.render(m.findingDetail(f.code), values))
+            out.append(p.render(m.findingDetail(f, flows: context.analysis.flows), values))
             out.append("")
             if !f.evidence.isEmpty {
                 out.append("**\(m.ui(.evidence))**")
@@ -201,7 +201,7 @@ struct MarkdownReport {
         out.append("")
         let verdict = context.verdictFinding
         let lines = verdict.map(context.agentLogLines) ?? []
-        if let explanation = m.agentLogExplanation(context.analysis.verdict.code) {
+        if let explanation = m.agentLogExplanation(context.verdictFinding, verdict: context.analysis.verdict.code) {
             if !lines.isEmpty { out.append(m.ui(.agentLogIntro)); out.append("") }
             out.append(explanation)
             out.append("")

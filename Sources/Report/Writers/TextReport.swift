@@ -91,8 +91,8 @@ struct TextReport {
                 out.append(i == 0 ? paint(line, color, .bold) : paint(line, .bold))
             }
             let isVerdict = index == 0
-            let body = isVerdict ? p.render(m.findingDetail(f.code), values)
-                : p.render(m.findingSummary(f.code), values)
+            let body = isVerdict ? p.render(m.findingDetail(f, flows: context.analysis.flows), values)
+                : p.render(m.findingSummary(f, flows: context.analysis.flows), values)
             out += TextLayout.wrap(body, width: w, firstIndent: "     ", indent: "     ")
             if isVerdict && !f.evidence.isEmpty {
                 out.append("     " + paint(m.ui(.evidence), .dim))
