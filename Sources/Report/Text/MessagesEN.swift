@@ -206,7 +206,7 @@ enum EnglishCatalog {
         case .noDNSSeen:
             "The agent connected to {hosts} without a DNS query in the capture: it used an answer cached before the capture started, a hosts-file entry, or a resolver reached over a path not captured. Check the hosts file (`C:\\Windows\\System32\\drivers\\etc\\hosts`, `/etc/hosts`)."
         case .ec2messagesInUse:
-            "The agent uses {hosts}; a VPC endpoint for ec2messages is needed alongside ssm and ssmmessages for this agent version."
+            "The agent uses {hosts}. Agents before 3.3.40.0 poll ec2messages for commands; newer ones move to ssmmessages once connected but still call ec2messages briefly at start. In a private VPC, give ec2messages an interface endpoint too, or its calls fail while ssm and ssmmessages work."
         case .captureIncomplete:
             "Frames were cut by the snaplen, the file ends mid-record, or flows were already running when the capture started. Conclusions about those flows are uncertain."
         case .limitsHit:

@@ -206,7 +206,7 @@ enum JapaneseCatalog {
         case .noDNSSeen:
             "エージェントはキャプチャ内に DNS クエリがないまま {hosts} に接続しています。キャプチャ開始前にキャッシュされた応答、hosts ファイルのエントリ、またはキャプチャしていない経路のリゾルバーを使用しています。hosts ファイル (`C:\\Windows\\System32\\drivers\\etc\\hosts`、`/etc/hosts`) を確認してください。"
         case .ec2messagesInUse:
-            "エージェントは {hosts} を使用しています。このバージョンのエージェントには ssm と ssmmessages に加えて ec2messages の VPC エンドポイントも必要です。"
+            "エージェントは {hosts} を使用しています。3.3.40.0 より前のエージェントはコマンドを ec2messages でポーリングします。新しいエージェントは接続後に ssmmessages へ移行しますが、起動直後は ec2messages も短時間呼び出します。プライベート VPC では ec2messages にもインターフェイスエンドポイントを作成してください。ないと ssm と ssmmessages が動作していても ec2messages への呼び出しは失敗します。"
         case .captureIncomplete:
             "スナップ長でフレームが切り詰められたか、ファイルがレコードの途中で終わっているか、キャプチャ開始時にすでに通信中のフローがありました。それらのフローに関する結論は不確かです。"
         case .limitsHit:
