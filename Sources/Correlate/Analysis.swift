@@ -20,6 +20,11 @@ public typealias TLSProgress = Flows.TLSProgress
 public typealias FlowCounters = Flows.FlowCounters
 public typealias FlowLimits = Flows.FlowLimits
 public typealias DecodeAnomalies = Flows.DecodeAnomalies
+public typealias FlowsResult = Flows.FlowsResult
+public typealias ClientHelloInfo = Flows.ClientHelloInfo
+public typealias ServerHelloInfo = Flows.ServerHelloInfo
+public typealias TLSAlert = Flows.TLSAlert
+public typealias ConnectRequest = Flows.ConnectRequest
 
 // MARK: - Endpoint identity
 
@@ -104,6 +109,12 @@ public struct ResolverSummary: Sendable, Hashable {
     public var queries: Int
     public var answered: Int
     public var timeouts: Int
+    /// Server ports the resolver was asked on (53 normally), ascending.
+    public var ports: [UInt16] = []
+    /// Queries for catalog (SSM) names.
+    public var ssmQueries: Int = 0
+    /// Responses with a non-zero rcode.
+    public var errors: Int = 0
     public init(address: IPAddress, resolverClass: ResolverClass, reason: ResolverClassReason, queries: Int, answered: Int, timeouts: Int) {
         self.address = address; self.resolverClass = resolverClass; self.reason = reason
         self.queries = queries; self.answered = answered; self.timeouts = timeouts
@@ -181,6 +192,42 @@ public struct AnalyzedDNS: Sendable {
         self.transaction = transaction; self.resolverClass = resolverClass; self.endpoint = endpoint
         self.isSSM = isSSM; self.answerClass = answerClass
     }
+}
+
+/// One SSM hostname seen in the capture and how connecting to it went.
+public struct EndpointSummary: Sendable {
+    public var hostname: DNSName
+    public var endpoint: EndpointIdentity
+    public var purpose: ServicePurpose
+    /// Indices into `Analysis.flows` and `Analysis.dns`.
+    public var flowIndices: [Int]
+    public var dnsIndices: [Int]
+    /// Server addresses the flows went to, and addresses the DNS answers gave.
+    public var addresses: [IPAddress]
+    public var resolvers: [IPAddress]
+    /// Flows labelled vpc-endpoint, nat-internet or proxy.
+    public var established: Int
+    /// Flows labelled timeout, refused, tls-failed or reset.
+    public var failed: Int
+    public var incomplete: Int
+    /// Label of the last flow that reached a conclusion (not incomplete).
+    public var lastConclusiveLabel: FlowLabel?
+    /// True when the last conclusive flow established.
+    public var working: Bool { lastConclusiveLabel?.isEstablished ?? false }
+    public init(hostname: DNSName, endpoint: EndpointIdentity, purpose: ServicePurpose, flowIndices: [Int], dnsIndices: [Int],
+                addresses: [IPAddress], resolvers: [IPAddress], established: Int, failed: Int, incomplete: Int,
+                lastConclusiveLabel: FlowLabel?) {
+        self.hostname = hostname; self.endpoint = endpoint; self.purpose = purpose; self.flowIndices = flowIndices
+        self.dnsIndices = dnsIndices; self.addresses = addresses; self.resolvers = resolvers; self.established = established
+        self.failed = failed; self.incomplete = incomplete; self.lastConclusiveLabel = lastConclusiveLabel
+    }
+}
+
+extension FlowLabel {
+    /// vpc-endpoint, nat-internet, proxy: the server finished its handshake.
+    public var isEstablished: Bool { self == .vpcEndpoint || self == .natInternet || self == .proxy }
+    /// timeout, refused, tls-failed, reset.
+    public var isFailure: Bool { self == .timeout || self == .refused || self == .tlsFailed || self == .reset }
 }
 
 // MARK: - Findings and verdict
@@ -276,6 +323,12 @@ public struct Finding: Sendable {
     public var remedies: [RemedyCode]
     /// Region of the endpoints concerned, if known.
     public var region: String?
+    /// Server ports of the flows concerned, ascending (for a display filter).
+    public var ports: [UInt16] = []
+    /// Labels of the flows concerned, in `FlowLabel` order.
+    public var labels: [FlowLabel] = []
+    /// Client (instance) addresses of the flows and DNS transactions concerned.
+    public var clients: [IPAddress] = []
     public init(code: FindingCode, severity: Severity, hostnames: [DNSName] = [], resolvers: [IPAddress] = [],
                 addresses: [IPAddress] = [], flowIndices: [Int] = [], dnsIndices: [Int] = [],
                 evidence: [EvidenceItem] = [], remedies: [RemedyCode] = [], region: String? = nil) {
@@ -321,6 +374,10 @@ public struct Analysis: Sendable {
     public var captureStart: Timestamp?
     public var captureEnd: Timestamp?
     public var includesAllTraffic: Bool
+    /// The region most SSM names in the capture are in (for `EndpointCatalog.names(region:)`).
+    public var region: String? = nil
+    /// Per SSM hostname: its flows and DNS, and how its flows ended; by hostname.
+    public var endpoints: [EndpointSummary] = []
     public init(dns: [AnalyzedDNS], flows: [AnalyzedFlow], findings: [Finding], verdict: Verdict, resolvers: [ResolverSummary],
                 vpc: VPCContext, counters: FlowCounters, decodeAnomalies: DecodeAnomalies,
                 captureStart: Timestamp?, captureEnd: Timestamp?, includesAllTraffic: Bool) {

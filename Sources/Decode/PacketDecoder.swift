@@ -16,6 +16,11 @@ public struct DecodeAnomalies: Sendable, Hashable {
     public var fragmentsHeld: Int64 = 0
     public var fragmentsReassembled: Int64 = 0
     public var fragmentsDropped: Int64 = 0
+    /// Fragments that overlapped bytes already held (the bytes held first were kept).
+    public var fragmentsOverlapping: Int64 = 0
+    /// TCP segments whose option list was malformed; the options before the fault were kept and the
+    /// segment was still decoded.
+    public var malformedTCPOptions: Int64 = 0
     public init() {}
 
     /// Frames that yielded nothing usable (unsupported link type or malformed).
@@ -30,25 +35,88 @@ public struct DecodeLimits: Sendable, Hashable {
     public var fragmentTimeoutSeconds: Int64 = 30
     /// Largest reassembled datagram in bytes.
     public var maxDatagramBytes: Int = 65_535
+    /// Fragments accepted for one datagram; a datagram needing more is dropped (and counted).
+    public var maxFragmentsPerDatagram: Int = 128
+    /// Encapsulated IP headers (IPv4-in-IPv6, 6in4, ...) followed below the outer one.
+    public var maxTunnelDepth: Int = 2
     public init() {}
 }
 
 /// Decodes frames of any supported link type to TCP or UDP.
 ///
 /// Frames are read through bounds-checked views; nothing is allocated per packet except when an IP
-/// fragment is held for reassembly.
+/// fragment is held for reassembly. Copies of a decoder share nothing: the fragment reassembler is
+/// copied on write.
 public struct PacketDecoder {
-    public private(set) var anomalies = DecodeAnomalies()
+    public internal(set) var anomalies = DecodeAnomalies()
     public let limits: DecodeLimits
+    /// The only state: partial datagrams, and the buffer holding the last reassembled one.
+    var reassembler: FragmentReassembler
 
     public init(limits: DecodeLimits = DecodeLimits()) {
         self.limits = limits
+        self.reassembler = FragmentReassembler(limits: limits)
     }
+
+    /// Datagrams currently waiting for fragments.
+    public var pendingFragmentedDatagrams: Int { reassembler.pendingCount }
 
     /// Decodes one frame. Returns nil when the frame carries no TCP or UDP (the reason is counted in
     /// `anomalies`). The returned payload is valid until the next call.
+    ///
+    /// A frame cut by the snaplen is decoded as far as its bytes go (`anomalies.truncated`); a frame that
+    /// ends inside a header returns nil.
     public mutating func decode(_ record: PacketRecord) -> DecodedPacket? {
-        // Implemented by the link/network/transport layers.
-        nil
+        var frame = FrameContext(record: record)
+        let packet: DecodedPacket?
+        switch LinkLayer.locateNetworkLayer(linkType: record.linkType, bytes: record.bytes) {
+        case .unsupportedLinkType:
+            anomalies.unsupportedLinkType &+= 1
+            packet = nil
+        case .notIP:
+            anomalies.notIP &+= 1
+            packet = nil
+        case .invalid(let error):
+            count(error, bytesWereCut: record.isTruncated, frame: &frame)
+            packet = nil
+        case .network(let networkProtocol, let offset):
+            if offset >= 0, offset <= record.bytes.count {
+                let ipBytes = UnsafeRawBufferPointer(rebasing: record.bytes[offset...])  // checked above
+                packet = decodeIP(networkProtocol, ipBytes, bytesWereCut: record.isTruncated, depth: 0, frame: &frame)
+            } else {
+                count(.truncated(needed: offset, available: record.bytes.count), bytesWereCut: record.isTruncated,
+                      frame: &frame)
+                packet = nil
+            }
+        }
+        if frame.truncated { anomalies.truncated &+= 1 }
+        return packet
+    }
+
+    // MARK: - Anomaly accounting
+
+    /// Counts a header error: a short header is a snaplen cut when the bytes were cut, else malformed.
+    mutating func count(_ error: HeaderError, bytesWereCut: Bool, frame: inout FrameContext) {
+        switch error {
+        case .truncated:
+            if bytesWereCut { frame.truncated = true } else { anomalies.malformed &+= 1 }
+        case .malformed:
+            anomalies.malformed &+= 1
+        }
+    }
+}
+
+/// Per-frame facts carried down the layers.
+struct FrameContext {
+    var timestamp: Timestamp
+    var ref: PacketRef
+    var frameLength: Int
+    /// Some layer found fewer bytes than its header claims (counted once per frame).
+    var truncated = false
+
+    init(record: PacketRecord) {
+        timestamp = record.timestamp
+        ref = record.ref
+        frameLength = record.originalLength
     }
 }

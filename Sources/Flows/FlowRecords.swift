@@ -119,6 +119,18 @@ public struct TCPFlowRecord: Sendable {
     /// True when the capture ended before the flow closed.
     public var openAtCaptureEnd: Bool
 
+    // MARK: Flow tracking details (additions)
+    /// Why the tracker ended the flow early, if it did (idle timeout or the active-flow limit).
+    public var eviction: FlowEviction? = nil
+    /// In-order client bytes collected from the client's first payload byte while the handshake
+    /// was undecided (at most `FlowLimits.maxFirstBytes`).
+    public var clientFirstBytesCollected: Int = 0
+    /// Client payload segments, while first bytes were collected, that brought no new byte
+    /// (retransmissions and duplicates).
+    public var clientDuplicateSegments: Int = 0
+    /// True when `maxFirstBytes` (or the server walk limit) was reached before the handshake was decided.
+    public var firstBytesLimitHit: Bool = false
+
     public init(client: IPAddress, clientPort: UInt16, server: IPAddress, serverPort: UInt16, first: PacketMoment) {
         self.client = client; self.clientPort = clientPort; self.server = server; self.serverPort = serverPort
         self.first = first; self.last = first
@@ -136,6 +148,14 @@ public struct TCPFlowRecord: Sendable {
         guard let s = syns.first, let e = establishedAt else { return nil }
         return Double(e.time.nanoseconds(since: s.time)) / 1_000_000
     }
+}
+
+/// Why flow tracking ended a flow before it closed.
+public enum FlowEviction: String, Sendable, Hashable {
+    /// Silent for `FlowLimits.idleTimeoutSeconds`.
+    case idle
+    /// Evicted, as the least recently active flow, to make room under `FlowLimits.maxActiveFlows`.
+    case activeFlowLimit
 }
 
 /// Transport a DNS transaction used.
@@ -165,6 +185,11 @@ public struct DNSTransaction: Sendable {
     public var timedOut: Bool
     /// True when the response was seen without its query (capture started after it).
     public var responseOnly: Bool
+    /// True when the query was dropped unanswered because `maxPendingDNS` was reached
+    /// (neither answered nor known to have timed out).
+    public var evicted: Bool = false
+    /// The response's TC bit (RFC 1035 §4.1.1): the client should retry over TCP.
+    public var truncatedResponse: Bool = false
 
     public init(client: IPAddress, clientPort: UInt16, resolver: IPAddress, resolverPort: UInt16,
                 transport: DNSTransport, id: UInt16, name: DNSName, type: UInt16, query: PacketMoment) {
@@ -201,6 +226,9 @@ public struct FlowLimits: Sendable, Hashable {
     /// Finished flows and DNS transactions kept for correlation and the report.
     public var maxRetainedFlows: Int = 200_000
     public var maxRetainedDNS: Int = 200_000
+    /// Seconds of capture time a closed flow (FIN both ways, or RST) lingers to absorb final ACKs
+    /// and retransmitted RSTs before it is finished (Zeek's tcp_close_delay / tcp_reset_delay).
+    public var closedLingerSeconds: Int64 = 5
     public init() {}
 }
 
@@ -224,6 +252,16 @@ public struct FlowCounters: Sendable, Hashable {
     public var dnsNotRetained: Int64 = 0
     /// Flows whose first bytes hit `maxFirstBytes` before a handshake parsed.
     public var firstBytesLimitHit: Int64 = 0
+    /// Finished flows `retainFlow` declined.
+    public var flowsFilteredOut: Int64 = 0
+    /// Flows ended because a new SYN reused their 5-tuple (port reuse).
+    public var flowsEndedByPortReuse: Int64 = 0
+    /// DNS messages without a question (cannot be matched).
+    public var dnsWithoutQuestion: Int64 = 0
+    /// Responses repeating one already matched (absorbed, not response-only).
+    public var dnsDuplicateResponses: Int64 = 0
+    /// DNS-over-TCP messages larger than the framer's bound, skipped.
+    public var dnsTCPOversized: Int64 = 0
     public init() {}
 }
 

@@ -5,24 +5,37 @@ import Decode
 ///
 /// `retainFlow` decides which finished flows are kept for the report (for example only those to
 /// port 443 or with a ClientHello); everything else costs only counters.
+///
+/// Policies (see the implementation files for detail):
+/// - TCP state follows Zeek's endpoint state machine and `conn_state`; the client is the side that
+///   sent the first SYN (a SYN-ACK's sender is the server; for flows seen mid-stream see
+///   `MidstreamClientRule`: a well-known service port, else the lower port, is the server).
+/// - A SYN whose ISN differs from the flow's client ISN starts a new flow (port reuse); the old one
+///   is finished first. Closed flows (FIN both ways, or RST) linger `closedLingerSeconds`; silent
+///   flows are evicted after `idleTimeoutSeconds`; past `maxActiveFlows` the least recently active
+///   flow is evicted. Each eviction is counted.
+/// - First bytes: up to `maxFirstBytes` of each side from its first payload byte, reassembled in
+///   and out of order, first copy wins on overlap. Buffers come from a pool and are returned as soon
+///   as the handshake is decided; afterwards a flow costs only header accounting.
+/// - DNS: UDP and TCP port 53 only; matching by both endpoints, transport, id and first question.
 public final class FlowTracker {
     public let limits: FlowLimits
-    public private(set) var counters = FlowCounters()
-    private let retainFlow: (TCPFlowRecord) -> Bool
+    public var counters: FlowCounters { engine.counters }
+    private let engine: FlowEngine<DecodeStageParsers>
 
     public init(limits: FlowLimits = FlowLimits(), retainFlow: @escaping (TCPFlowRecord) -> Bool) {
         self.limits = limits
-        self.retainFlow = retainFlow
+        self.engine = FlowEngine(limits: limits, retainFlow: retainFlow)
     }
 
     /// Processes one packet. Packets must come in capture order.
     public func process(_ packet: DecodedPacket) {
-        // replaced by the flow-tracking implementation
+        engine.process(packet)
     }
 
     /// Ends tracking: open flows are closed as "open at capture end", pending DNS queries become
-    /// timeouts.
+    /// timeouts. Call once, after the last packet.
     public func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
-        FlowsResult(flows: [], dns: [], counters: counters, decodeAnomalies: decodeAnomalies, captureStart: nil, captureEnd: nil)
+        engine.finish(decodeAnomalies: decodeAnomalies)
     }
 }

@@ -46,8 +46,15 @@ public struct ReportOptions: Sendable {
 
 /// Renders an analysis in the chosen format and language.
 public enum ReportWriter {
+    /// The whole report as one string (UTF-8 text ending in a newline). Never fails: empty analyses,
+    /// missing captures and out-of-range indices in the analysis give a report that says what is missing.
     public static func render(_ analysis: Analysis, captures: [CaptureMetadata], options: ReportOptions) -> String {
-        // replaced by the report writers
-        ""
+        let context = ReportContext(analysis: analysis, captures: captures, options: options)
+        switch options.format {
+        case .text: return TextReport(context: context).render()
+        case .markdown: return MarkdownReport(context: context).render()
+        case .html: return HTMLReport(context: context).render()
+        case .json: return JSONReport(context: context).render()
+        }
     }
 }

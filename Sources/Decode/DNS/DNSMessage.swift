@@ -1,7 +1,8 @@
 // DNS message model (RFC 1035 §4, RFC 6891 for EDNS).
 
 /// A domain name in presentation form, lower-cased ASCII, without the trailing dot ("" is the root).
-/// Bytes outside printable ASCII, and '.' or '\' inside a label, are escaped as `\DDD` (RFC 4343).
+/// Inside a label '.' and '\' are escaped as `\.` and `\\`, and bytes outside printable ASCII
+/// (0x21...0x7E) as `\DDD` (RFC 1035 §5.1, RFC 4343).
 public struct DNSName: Hashable, Sendable, Comparable {
     public var bytes: [UInt8]
     @inlinable public init(bytes: [UInt8]) { self.bytes = bytes }
@@ -81,6 +82,8 @@ public struct DNSAnomalies: OptionSet, Hashable, Sendable {
     public static let badRdata = DNSAnomalies(rawValue: 1 << 3)
     /// Bytes left over after the last record.
     public static let trailingBytes = DNSAnomalies(rawValue: 1 << 4)
+    /// A label had an extended or reserved type (length octet 0x40...0xBF, RFC 6891 §5); the name was cut.
+    public static let badLabelType = DNSAnomalies(rawValue: 1 << 5)
 }
 
 /// A parsed DNS message. Sections hold what could be parsed before any problem (see `anomalies`).
@@ -123,9 +126,13 @@ public enum DNSParseError: Error, Hashable, Sendable {
 
 /// Parses DNS messages (UDP payloads, or one TCP-framed message without its 2-byte length).
 public enum DNSParser {
-    /// Parses a whole message. Problems after the question section are recorded in `anomalies`
+    /// Parses a whole message. Problems after the first question are recorded in `anomalies`
     /// and the records parsed so far are kept.
+    ///
+    /// On short input: fewer than 12 bytes throws `.shortHeader`; a first question cut short throws
+    /// `.badQuestion`; any later cut returns the message with `.truncatedRecords` (a record's fixed
+    /// fields or name cut) or `.badRdata` (an rdlength past the end).
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(DNSParseError) -> DNSMessage {
-        throw .shortHeader(count: bytes.count) // replaced by the parser implementation
+        try DNSMessageReader.read(bytes)
     }
 }

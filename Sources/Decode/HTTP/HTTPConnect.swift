@@ -9,12 +9,20 @@ public struct ConnectRequest: Hashable, Sendable {
 }
 
 public enum HTTPConnectParser {
-    /// Parses the client's first bytes as a CONNECT request.
+    /// Longest header block (request line included) accepted before the bytes are judged not HTTP.
+    public static let maxHeaderBytes = HTTPConnectReader.maxHeaderBytes
+
+    /// Parses the client's first bytes as a CONNECT request (`CONNECT host:port HTTP/1.x`, header
+    /// fields, empty line; CRLF or bare LF line ends). `.needMoreBytes` until the header block ends
+    /// (at most `maxHeaderBytes`); `.notThisProtocol` as soon as a byte cannot be part of one (a
+    /// first byte other than "C" fails at once), for a malformed request line, or past the limit.
     public static func parseRequest(_ bytes: UnsafeRawBufferPointer) -> ParseProgress<ConnectRequest> {
-        .notThisProtocol // replaced by the parser implementation
+        HTTPConnectReader.parseRequest(bytes)
     }
-    /// Parses the proxy's first bytes as an HTTP/1.x status line and returns the status code.
+    /// Parses the proxy's first bytes as an HTTP/1.x status line and returns the status code once
+    /// `HTTP/1.x NNN` and the byte after it (space, CR or LF) are at hand; `.needMoreBytes` before
+    /// that, `.notThisProtocol` as soon as a byte does not fit.
     public static func parseResponseStatus(_ bytes: UnsafeRawBufferPointer) -> ParseProgress<Int> {
-        .notThisProtocol // replaced by the parser implementation
+        HTTPConnectReader.parseResponseStatus(bytes)
     }
 }

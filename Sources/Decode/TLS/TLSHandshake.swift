@@ -56,10 +56,13 @@ public struct TLSAlert: Hashable, Sendable {
 
 /// Parses a client's first bytes as a TLS ClientHello, across as many records as it spans.
 public enum ClientHelloParser {
-    /// `.needMoreBytes` while `bytes` is a valid prefix of a ClientHello; `.notThisProtocol` when the
-    /// bytes cannot start one (or are malformed).
+    /// `.needMoreBytes` while `bytes` is a valid prefix of a ClientHello (a lone partial record
+    /// header included); `.notThisProtocol` as soon as the bytes cannot start one: a record that is
+    /// not a TLS handshake record, a handshake that is not a ClientHello, or a length past its
+    /// container. Bytes after the ClientHello are ignored. Allocates only the result, plus one
+    /// buffer of the handshake's size when the ClientHello spans several records.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> ParseProgress<ClientHelloInfo> {
-        .notThisProtocol // replaced by the parser implementation
+        ClientHelloReader.parse(bytes)
     }
 }
 
@@ -72,8 +75,12 @@ public struct TLSServerEvents: Hashable, Sendable {
     /// The server's handshake is done: TLS 1.3 after ServerHello plus an encrypted record, TLS 1.2
     /// after ChangeCipherSpec and the encrypted Finished.
     public var handshakeFinished: Bool = false
-    /// The stream stopped looking like TLS.
+    /// The stream stopped looking like TLS (a record header that is not TLS, or a first handshake
+    /// message that is not a well-formed ServerHello). The walk stops there.
     public var notTLS: Bool = false
+    /// The server sent a HelloRetryRequest; `serverHello` then holds the ServerHello that followed it,
+    /// once seen.
+    public var helloRetryRequested: Bool = false
     public init() {}
 }
 
@@ -81,9 +88,12 @@ public struct TLSServerEvents: Hashable, Sendable {
 /// headers and the ServerHello: O(1) memory, no allocation after the ServerHello.
 public struct TLSServerRecordWalker: Sendable {
     public private(set) var events = TLSServerEvents()
+    private var state = TLSServerWalkState()
     public init() {}
-    /// Feeds the next in-order bytes of the server's stream.
+    /// Feeds the next in-order bytes of the server's stream. Any split is fine, down to one byte at a
+    /// time: a partial record header is kept inline and a partial ServerHello buffered until whole.
+    /// Once `events.notTLS` is set, later feeds do nothing.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        // replaced by the walker implementation
+        state.feed(bytes, events: &events)
     }
 }

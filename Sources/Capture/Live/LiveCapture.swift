@@ -1,0 +1,165 @@
+// Capturing on a network interface: pcap_create, options, activate, filter, timeout-based reads.
+
+import CPcap
+import Synchronization
+
+/// A live capture on one interface. `nextEvent()` returns a packet, `.idle` after the read timeout
+/// (~200 ms), or `.end` once stopped; `stop()` may be called from any thread.
+public final class LiveCapture: PacketSource {
+    /// The default BPF filter: what ssmpath needs, and little else.
+    /// - `tcp`: every TCP connection, any port (HTTPS 443, proxies on 3128/8080, DNS over TCP).
+    /// - `udp port 53`: DNS over UDP (first fragments carry the UDP header, so they match too).
+    /// - `icmp`: unreachables, "fragmentation needed" (path-MTU trouble with large ClientHellos).
+    /// - `ip[6:2] & 0x1fff != 0`: IPv4 non-first fragments (fragment offset ≠ 0), which carry no
+    ///   port: a large DNS answer over UDP arrives in pieces.
+    /// - `ip6 and not ip6 proto 6 and not ip6 proto 17`: IPv6 packets whose first next-header is
+    ///   neither TCP nor UDP: fragments (44), extension headers, ICMPv6. BPF cannot see ports behind
+    ///   extension headers, so these are kept and decoded in software.
+    public static let defaultFilter =
+        "tcp or udp port 53 or icmp or (ip[6:2] & 0x1fff != 0) or (ip6 and not ip6 proto 6 and not ip6 proto 17)"
+
+    public let options: LiveCaptureOptions
+    /// Facts of the capture so far (`format.name` is reported as `live` by the CLI).
+    public private(set) var info: CaptureFileInfo
+    /// Non-fatal problems from `pcap_activate` (promiscuous mode unsupported, ...), one line each.
+    public private(set) var activationWarnings: [String] = []
+    /// The error that ended the capture, if one did (interface gone, ...).
+    public private(set) var failure: String?
+
+    private let handle: PcapHandle
+    private let linkType: LinkType
+    private let stopRequested: StopFlag
+    private var finished = false
+
+    // MARK: - Opening
+
+    /// Opens and activates a capture. Throws `.noSuchInterface`, `.liveOpenFailed` (with a hint about
+    /// root or `setcap`), or `.filterError` with libpcap's BPF message.
+    public init(options: LiveCaptureOptions) throws(CaptureError) {
+        let name = options.interface
+        let handle: PcapHandle
+        switch PcapHandle.create(device: name) {
+        case .success(let created): handle = created
+        case .failure(let message): throw .liveOpenFailed(interface: name, reason: .other, detail: message.text)
+        }
+        // Setters fail only on an activated handle, which this is not.
+        _ = handle.setSnapshotLength(options.snapshotLength)
+        _ = handle.setPromiscuous(options.promiscuous)
+        _ = handle.setTimeout(milliseconds: options.timeoutMilliseconds)
+        _ = handle.setImmediateMode(true)
+        if let size = options.bufferSize { _ = handle.setBufferSize(size) }
+        _ = handle.setNanosecondPrecision()  // falls back to microseconds where unsupported
+
+        let (code, message) = handle.activate()
+        var warnings: [String] = []
+        switch code {
+        case 0: break
+        case PCAP_WARNING_PROMISC_NOTSUP:
+            warnings.append("\(name): promiscuous mode not supported (\(message))")
+        case PCAP_WARNING_TSTAMP_TYPE_NOTSUP:
+            warnings.append("\(name): requested time stamp type not supported (\(message))")
+        case let warning where warning > 0:
+            warnings.append("\(name): \(message)")
+        case PCAP_ERROR_NO_SUCH_DEVICE:
+            throw .noSuchInterface(interface: name)
+        case PCAP_ERROR_PERM_DENIED:
+            throw .liveOpenFailed(interface: name, reason: .permissionDenied, detail: message)
+        case PCAP_ERROR_PROMISC_PERM_DENIED:
+            throw .liveOpenFailed(interface: name, reason: .promiscuousPermissionDenied, detail: message)
+        case PCAP_ERROR_IFACE_NOT_UP:
+            throw .liveOpenFailed(interface: name, reason: .interfaceNotUp, detail: message)
+        default:
+            throw .liveOpenFailed(interface: name, reason: .other, detail: message)
+        }
+        handle.nanosecondTimestamps = handle.deliversNanoseconds
+
+        if let filter = options.filter, let problem = handle.setFilter(filter) {
+            throw .filterError(interface: name, filter: filter, detail: problem.text)
+        }
+
+        self.handle = handle
+        self.options = options
+        self.linkType = handle.linkType
+        self.stopRequested = StopFlag()
+        self.activationWarnings = warnings
+        let link = CaptureLinkType(linkType: linkType, name: PcapHandle.name(of: linkType))
+        self.info = CaptureFileInfo(path: name, format: CaptureFormat(container: .pcapNanoseconds, compressed: false),
+                                    linkTypes: [link])
+    }
+
+    /// The interfaces libpcap can capture on (`pcap_findalldevs`).
+    public static func interfaces() throws(CaptureError) -> [NetworkInterface] {
+        switch PcapInterfaces.list() {
+        case .success(let list): return list
+        case .failure(let message): throw .liveOpenFailed(interface: "(interfaces)", reason: .other, detail: message.text)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// A packet, `.idle` when the read timeout passed with none (call again), or `.end` once
+    /// `stop()` was called or the capture failed (see `failure`). Bytes are valid until the next call.
+    public func nextEvent() -> CaptureEvent {
+        guard !finished else { return .end }
+        if stopRequested.isSet { finished = true; return .end }
+        switch handle.next() {
+        case .packet(let header, let data):
+            let caplen = Int(header.pointee.caplen)
+            let length = Int(header.pointee.len)
+            let timestamp = handle.timestamp(of: header)
+            info.count(timestamp: timestamp, capturedLength: caplen, originalLength: length)
+            return .packet(PacketRecord(timestamp: timestamp, ref: PacketRef(fileIndex: 0, number: info.packets),
+                                        linkType: linkType,
+                                        bytes: UnsafeRawBufferPointer(start: data, count: caplen),
+                                        originalLength: length))
+        case .timeout:
+            if stopRequested.isSet { finished = true; return .end }
+            return .idle
+        case .end:
+            finished = true
+            return .end
+        case .error(let message):
+            finished = true
+            failure = "\(options.interface): capture stopped: \(message.text)"
+            return .end
+        }
+    }
+
+    // MARK: - Control
+
+    /// `pcap_stats`: received, dropped, dropped by the interface. Nil when libpcap cannot tell.
+    public func statistics() -> LiveCaptureStatistics? {
+        guard let stats = handle.statistics() else { return nil }
+        return LiveCaptureStatistics(received: stats.ps_recv, dropped: stats.ps_drop, interfaceDropped: stats.ps_ifdrop)
+    }
+
+    /// Asks the capture to end: the next (or a blocked) `nextEvent()` returns `.end`.
+    /// Safe from any thread; see `stopper` for use from a signal handler's dispatch source.
+    public func stop() { stopper.stop() }
+
+    /// A Sendable handle that stops this capture from another thread or a signal dispatch source.
+    public var stopper: LiveCaptureStopper { LiveCaptureStopper(handle: handle, flag: stopRequested) }
+}
+
+/// Stops a `LiveCapture` from another thread: sets a flag checked by `nextEvent()` and calls
+/// `pcap_breakloop` (which also wakes a blocked read). Keeps the handle alive while held.
+public struct LiveCaptureStopper: @unchecked Sendable {
+    // @unchecked: `handle` is used here only for pcap_breakloop, documented as callable from
+    // other threads and signal handlers; `flag` is atomic.
+    private let handle: PcapHandle
+    private let flag: StopFlag
+
+    init(handle: PcapHandle, flag: StopFlag) { self.handle = handle; self.flag = flag }
+
+    public func stop() {
+        flag.set()
+        handle.breakLoop()
+    }
+}
+
+/// An atomic "stop requested" flag.
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
+}

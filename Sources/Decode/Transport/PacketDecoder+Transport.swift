@@ -1,0 +1,71 @@
+// MARK: - Transport layer of PacketDecoder
+
+extension PacketDecoder {
+    /// Decodes the IP payload `bytes` of protocol `protocolNumber`; `claimedLength` is the payload length
+    /// the IP header claims (>= `bytes.count`).
+    mutating func decodeUpperLayer(_ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, claimedLength: Int,
+                                   addresses: IPAddresses, depth: Int, frame: inout FrameContext) -> DecodedPacket? {
+        switch protocolNumber {
+        case IPProtocolNumber.tcp:
+            return decodeTCP(bytes, claimedLength: claimedLength, addresses: addresses, frame: &frame)
+        case IPProtocolNumber.udp:
+            return decodeUDP(bytes, claimedLength: claimedLength, addresses: addresses, frame: &frame)
+        case IPProtocolNumber.ipv4, IPProtocolNumber.ipv6:
+            guard depth < limits.maxTunnelDepth else {
+                anomalies.malformed &+= 1
+                return nil
+            }
+            let inner: NetworkProtocol = protocolNumber == IPProtocolNumber.ipv4 ? .ipv4 : .ipv6
+            return decodeIP(inner, bytes, bytesWereCut: bytes.count < claimedLength, depth: depth &+ 1, frame: &frame)
+        default:
+            anomalies.otherTransport &+= 1
+            return nil
+        }
+    }
+
+    private mutating func decodeTCP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
+                                    frame: inout FrameContext) -> DecodedPacket? {
+        let header: TCPHeader
+        do {
+            header = try TCPHeader(bytes)
+        } catch {
+            // Short: a snaplen cut when the IP header claims enough bytes, else a data offset past the segment.
+            if case .truncated(let needed, _) = error {
+                count(error, bytesWereCut: needed <= claimedLength, frame: &frame)
+            } else {
+                count(error, bytesWereCut: false, frame: &frame)
+            }
+            return nil
+        }
+        let (options, optionsMalformed) = header.options
+        if optionsMalformed { anomalies.malformedTCPOptions &+= 1 }
+        return DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
+                             destination: addresses.destination, transport: .tcp(header.fields(options: options)),
+                             payload: header.payload, payloadLength: claimedLength &- header.headerLength,
+                             frameLength: frame.frameLength)
+    }
+
+    private mutating func decodeUDP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
+                                    frame: inout FrameContext) -> DecodedPacket? {
+        let header: UDPHeader
+        do {
+            header = try UDPHeader(bytes)
+        } catch {
+            if case .truncated(let needed, _) = error {
+                count(error, bytesWereCut: needed <= claimedLength, frame: &frame)
+            } else {
+                count(error, bytesWereCut: false, frame: &frame)
+            }
+            return nil
+        }
+        // The UDP length bounds the payload; so does the IP header when it claims less.
+        let payloadLength = min(header.claimedPayloadLength, claimedLength &- UDPHeader.headerLength)
+        var payload = header.payload
+        if payload.count > payloadLength { payload = UnsafeRawBufferPointer(rebasing: payload[0..<payloadLength]) }
+        if payload.count < payloadLength { frame.truncated = true }
+        return DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
+                             destination: addresses.destination,
+                             transport: .udp(sourcePort: header.sourcePort, destinationPort: header.destinationPort),
+                             payload: payload, payloadLength: payloadLength, frameLength: frame.frameLength)
+    }
+}

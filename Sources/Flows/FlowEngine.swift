@@ -1,0 +1,386 @@
+import Capture
+import Decode
+
+// The flow-tracking engine behind `FlowTracker`, generic over the application parsers so tests can
+// drive it with fakes. Per packet: one dictionary lookup on an inline key, counters, the Zeek state
+// machine, and (only while a handshake is undecided) reassembly and parsing.
+
+/// One TCP flow in the table.
+struct ActiveFlow<Parsers: ApplicationParsers> {
+    var key: FlowKey
+    /// True when the client is the key's "low" endpoint.
+    var clientIsLow: Bool
+    var record: TCPFlowRecord
+    var states: TCPConnectionStates
+    /// Sequence number of the client's SYN (or the SYN-ACK's ack - 1), and of the server's SYN-ACK.
+    var clientISN: UInt32?
+    var serverISN: UInt32?
+    /// When the flow became closed (both FINs, or a RST); it lingers from then.
+    var closedAt: Timestamp?
+    var handshake: HandshakeTracker<Parsers>?
+    var dnsStream: DNSStreamTracker?
+    /// True once payload no longer needs looking at (handshake decided, or DNS framing abandoned).
+    var applicationDone = false
+    var isActive = true
+    var generation: UInt32 = 0
+    /// LRU links (slot indices, -1 for none): `newer` towards the most recently active flow.
+    var newer: Int32 = -1
+    var older: Int32 = -1
+}
+
+final class FlowEngine<Parsers: ApplicationParsers> {
+    let limits: FlowLimits
+    private(set) var counters = FlowCounters()
+    private let retainFlow: (TCPFlowRecord) -> Bool
+
+    // MARK: Table
+    private var index: [FlowKey: Int32] = [:]
+    private var slots: [ActiveFlow<Parsers>] = []
+    private var freeSlots: [Int32] = []
+    private var newest: Int32 = -1
+    private var oldest: Int32 = -1
+    private(set) var activeFlowCount = 0
+
+    private struct Closing {
+        var slot: Int32
+        var generation: UInt32
+        var closedAt: Timestamp
+    }
+    private var closing = FIFOQueue<Closing>()
+
+    // MARK: Other state
+    private(set) var pool: ReassemblyWindowPool
+    private var dns: DNSTransactionTable
+    private var retained: [TCPFlowRecord] = []
+    private var captureStart: Timestamp?
+    private var captureEnd: Timestamp?
+    /// Latest packet time seen: the clock for timeouts (never goes backwards).
+    private var clock = Timestamp(nanoseconds: Int64.min)
+
+    private let idleNanoseconds: Int64
+    private let lingerNanoseconds: Int64
+
+    /// Client SYNs kept per flow as moments (all are counted).
+    static var recordedSynLimit: Int { 8 }
+    /// Sweep work per packet (each sweep step finishes at most one flow or one DNS query).
+    static var sweepBudget: Int { 16 }
+
+    init(limits: FlowLimits, retainFlow: @escaping (TCPFlowRecord) -> Bool) {
+        self.limits = limits
+        self.retainFlow = retainFlow
+        pool = ReassemblyWindowPool(windowCapacity: max(0, limits.maxFirstBytes))
+        dns = DNSTransactionTable(limits: limits)
+        idleNanoseconds = Self.nanoseconds(limits.idleTimeoutSeconds)
+        lingerNanoseconds = Self.nanoseconds(limits.closedLingerSeconds)
+    }
+
+    private static func nanoseconds(_ seconds: Int64) -> Int64 {
+        let (value, overflow) = max(0, seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max : value
+    }
+
+    // MARK: - Packets
+
+    func process(_ packet: DecodedPacket) {
+        if captureStart == nil || packet.timestamp < (captureStart ?? packet.timestamp) { captureStart = packet.timestamp }
+        if captureEnd == nil || (captureEnd ?? packet.timestamp) < packet.timestamp { captureEnd = packet.timestamp }
+        if clock < packet.timestamp { clock = packet.timestamp }
+        sweep(budget: Self.sweepBudget)
+
+        switch packet.transport {
+        case .tcp(let tcp):
+            counters.tcpPackets &+= 1
+            processTCP(packet, tcp)
+        case .udp(let sourcePort, let destinationPort):
+            counters.udpPackets &+= 1
+            if sourcePort == 53 || destinationPort == 53 {
+                processDNSDatagram(packet, sourcePort: sourcePort, destinationPort: destinationPort)
+            }
+        }
+    }
+
+    // MARK: - TCP
+
+    private func processTCP(_ packet: DecodedPacket, _ tcp: TCPHeaderFields) {
+        let flags = TCPFlagsView(tcp.flags)
+        let (key, sourceIsLow) = FlowKey.of(source: packet.source, sourcePort: tcp.sourcePort,
+                                            destination: packet.destination, destinationPort: tcp.destinationPort)
+        var slot = index[key]
+        if let existing = slot, flags.syn, isPortReuse(slots[Int(existing)], sourceIsLow: sourceIsLow, flags: flags, tcp: tcp) {
+            counters.flowsEndedByPortReuse &+= 1
+            finishFlow(existing, eviction: nil, openAtCaptureEnd: false)
+            slot = nil
+        }
+        let current = slot ?? createFlow(key: key, sourceIsLow: sourceIsLow, packet: packet, tcp: tcp, flags: flags)
+        let position = Int(current)
+        guard position >= 0, position < slots.count else { return }
+        let fromClient = sourceIsLow == slots[position].clientIsLow
+        let becameClosed = update(&slots[position], fromClient: fromClient, flags: flags, tcp: tcp, packet: packet)
+        touch(current)
+        if becameClosed {
+            closing.append(Closing(slot: current, generation: slots[position].generation, closedAt: clock))
+        }
+    }
+
+    /// Zeek's reuse rule: a SYN (no ACK) whose sequence number is not the flow's client ISN starts a
+    /// new flow, as does a SYN-ACK with a new ISN on a flow whose client never sent a SYN.
+    private func isPortReuse(_ flow: ActiveFlow<Parsers>, sourceIsLow: Bool, flags: TCPFlagsView, tcp: TCPHeaderFields) -> Bool {
+        if !flags.ack {
+            guard let isn = flow.clientISN else { return true }  // a flow seen mid-stream meets its first SYN
+            return tcp.sequenceNumber != isn
+        }
+        guard flow.states.client == .inactive, let isn = flow.serverISN else { return false }
+        return tcp.sequenceNumber != isn
+    }
+
+    private func createFlow(key: FlowKey, sourceIsLow: Bool, packet: DecodedPacket, tcp: TCPHeaderFields,
+                            flags: TCPFlagsView) -> Int32 {
+        if activeFlowCount >= max(1, limits.maxActiveFlows), oldest >= 0 {
+            counters.flowsEvictedAtLimit &+= 1
+            finishFlow(oldest, eviction: .activeFlowLimit, openAtCaptureEnd: false)
+        }
+        let senderIsClient: Bool
+        let partial: Bool
+        if flags.syn {
+            senderIsClient = !flags.ack
+            partial = false
+        } else {
+            senderIsClient = MidstreamClientRule.senderIsClient(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort,
+                                                                isSynAck: false)
+            partial = true
+        }
+        let moment = PacketMoment(time: packet.timestamp, ref: packet.ref)
+        var record = senderIsClient
+            ? TCPFlowRecord(client: packet.source, clientPort: tcp.sourcePort, server: packet.destination,
+                            serverPort: tcp.destinationPort, first: moment)
+            : TCPFlowRecord(client: packet.destination, clientPort: tcp.destinationPort, server: packet.source,
+                            serverPort: tcp.sourcePort, first: moment)
+        record.partial = partial
+        var flow = ActiveFlow<Parsers>(key: key, clientIsLow: senderIsClient == sourceIsLow, record: record,
+                                       states: TCPConnectionStates(startedWithClientSyn: flags.syn && !flags.ack))
+        counters.flowsSeen &+= 1
+        activeFlowCount += 1
+        let slot: Int32
+        if let reused = freeSlots.popLast(), Int(reused) < slots.count {
+            flow.generation = slots[Int(reused)].generation &+ 1
+            slots[Int(reused)] = flow
+            slot = reused
+        } else {
+            slot = Int32(truncatingIfNeeded: slots.count)
+            slots.append(flow)
+        }
+        index[key] = slot
+        linkNewest(slot)
+        return slot
+    }
+
+    /// Applies one packet to its flow. Returns true when the flow just became closed.
+    private func update(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, flags: TCPFlagsView,
+                        tcp: TCPHeaderFields, packet: DecodedPacket) -> Bool {
+        let moment = PacketMoment(time: packet.timestamp, ref: packet.ref)
+        let payloadLength = Int64(max(0, packet.payloadLength))
+        if flow.record.last.time <= moment.time { flow.record.last = moment }
+        if fromClient {
+            flow.record.packetsToServer &+= 1
+            flow.record.bytesToServer &+= payloadLength
+        } else {
+            flow.record.packetsToClient &+= 1
+            flow.record.bytesToClient &+= payloadLength
+        }
+        if flags.syn {
+            if fromClient && !flags.ack {
+                flow.record.synCount &+= 1
+                if flow.record.syns.count < Self.recordedSynLimit { flow.record.syns.append(moment) }
+                if flow.clientISN == nil { flow.clientISN = tcp.sequenceNumber }
+            } else if !fromClient && flags.ack {
+                if flow.record.synAck == nil { flow.record.synAck = moment }
+                if flow.serverISN == nil { flow.serverISN = tcp.sequenceNumber }
+                if flow.clientISN == nil { flow.clientISN = tcp.acknowledgementNumber &- 1 }
+            }
+        }
+        if flags.rst {
+            if fromClient { if flow.record.clientReset == nil { flow.record.clientReset = moment } }
+            else if flow.record.serverReset == nil { flow.record.serverReset = moment }
+        }
+        if flags.fin {
+            if fromClient { if flow.record.clientFin == nil { flow.record.clientFin = moment } }
+            else if flow.record.serverFin == nil { flow.record.serverFin = moment }
+        }
+        let wasClosed = flow.states.isClosed
+        flow.states.apply(fromClient: fromClient, flags: flags, payloadLength: Int(payloadLength))
+        let becameClosed = !wasClosed && flow.states.isClosed
+        if becameClosed { flow.closedAt = clock }
+
+        if !flow.applicationDone && packet.payload.count > 0 {
+            // A SYN occupies one sequence number before the data it carries (RFC 9293 §3.4).
+            let sequence = tcp.sequenceNumber &+ (flags.syn ? 1 : 0)
+            if flow.record.serverPort == 53 || flow.record.clientPort == 53 {
+                dnsSegment(&flow, fromClient: fromClient, sequence: sequence, packet: packet, moment: moment)
+            } else {
+                handshakeSegment(&flow, fromClient: fromClient, sequence: sequence, packet: packet, moment: moment)
+            }
+        }
+        return becameClosed
+    }
+
+    // MARK: - Application layer over TCP
+
+    private func handshakeSegment(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, sequence: UInt32,
+                                  packet: DecodedPacket, moment: PacketMoment) {
+        let tracker = flow.handshake ?? HandshakeTracker<Parsers>(serverWalkLimit: max(0, limits.maxFirstBytes) &* 4)
+        flow.handshake = tracker
+        if fromClient {
+            tracker.clientSegment(sequence: sequence, streamStart: flow.clientISN.map { $0 &+ 1 }, payload: packet.payload,
+                                  moment: moment, record: &flow.record, pool: &pool)
+        } else {
+            tracker.serverSegment(sequence: sequence, streamStart: flow.serverISN.map { $0 &+ 1 }, payload: packet.payload,
+                                  moment: moment, record: &flow.record, pool: &pool)
+        }
+        guard let decision = tracker.decision else { return }
+        if decision == .limit { counters.firstBytesLimitHit &+= 1 }
+        tracker.release(to: &pool)
+        flow.handshake = nil
+        flow.applicationDone = true
+    }
+
+    private func dnsSegment(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, sequence: UInt32,
+                            packet: DecodedPacket, moment: PacketMoment) {
+        let tracker = flow.dnsStream ?? DNSStreamTracker(maxMessageBytes: 65_535)
+        flow.dnsStream = tracker
+        let streamStart = fromClient ? flow.clientISN.map { $0 &+ 1 } : flow.serverISN.map { $0 &+ 1 }
+        guard case .tcp(let tcp) = packet.transport else { return }
+        let context = DNSMessageContext(source: packet.source, sourcePort: tcp.sourcePort,
+                                        destination: packet.destination, destinationPort: tcp.destinationPort,
+                                        transport: .tcp, moment: moment)
+        let oversizedBefore = tracker.oversizedMessages
+        tracker.segment(fromClient: fromClient, sequence: sequence, streamStart: streamStart, payload: packet.payload,
+                        pool: &pool) { bytes in
+            self.dnsMessage(bytes, context: context)
+        }
+        counters.dnsTCPOversized &+= Int64(tracker.oversizedMessages - oversizedBefore)
+        if tracker.abandoned {
+            tracker.release(to: &pool)
+            flow.dnsStream = nil
+            flow.applicationDone = true
+        }
+    }
+
+    // MARK: - DNS over UDP
+
+    private func processDNSDatagram(_ packet: DecodedPacket, sourcePort: UInt16, destinationPort: UInt16) {
+        let context = DNSMessageContext(source: packet.source, sourcePort: sourcePort, destination: packet.destination,
+                                        destinationPort: destinationPort, transport: .udp,
+                                        moment: PacketMoment(time: packet.timestamp, ref: packet.ref))
+        dnsMessage(packet.payload, context: context)
+    }
+
+    private func dnsMessage(_ bytes: UnsafeRawBufferPointer, context: DNSMessageContext) {
+        guard let message = Parsers.parseDNS(bytes) else {
+            counters.dnsMessages &+= 1
+            counters.dnsMalformed &+= 1
+            return
+        }
+        dns.record(message, context: context, counters: &counters)
+    }
+
+    // MARK: - Sweeps
+
+    /// Finishes lingering closed flows and idle flows, and times out DNS queries; bounded work.
+    private func sweep(budget: Int) {
+        var work = 0
+        while work < budget, let front = closing.first, front.closedAt.adding(nanoseconds: lingerNanoseconds) <= clock {
+            work += 1
+            _ = closing.popFirst()
+            let position = Int(front.slot)
+            guard position >= 0, position < slots.count, slots[position].isActive,
+                  slots[position].generation == front.generation else { continue }
+            finishFlow(front.slot, eviction: nil, openAtCaptureEnd: false)
+        }
+        while work < budget, oldest >= 0, Int(oldest) < slots.count,
+              slots[Int(oldest)].record.last.time.adding(nanoseconds: idleNanoseconds) <= clock {
+            work += 1
+            let closed = slots[Int(oldest)].closedAt != nil
+            if !closed { counters.flowsEvictedIdle &+= 1 }
+            finishFlow(oldest, eviction: closed ? nil : .idle, openAtCaptureEnd: false)
+        }
+        dns.expire(now: clock, budget: max(1, budget - work), counters: &counters)
+    }
+
+    // MARK: - Finishing
+
+    private func finishFlow(_ slot: Int32, eviction: FlowEviction?, openAtCaptureEnd: Bool) {
+        let position = Int(slot)
+        guard position >= 0, position < slots.count, slots[position].isActive else { return }
+        slots[position].handshake?.release(to: &pool)
+        slots[position].dnsStream?.release(to: &pool)
+        slots[position].handshake = nil
+        slots[position].dnsStream = nil
+        slots[position].isActive = false
+        let flow = slots[position]
+        var record = flow.record
+        record.state = flow.states.connState(clientBytes: record.bytesToServer, serverBytes: record.bytesToClient)
+        record.eviction = eviction
+        record.openAtCaptureEnd = openAtCaptureEnd
+        index[flow.key] = nil
+        unlink(slot)
+        freeSlots.append(slot)
+        activeFlowCount -= 1
+        emit(record)
+    }
+
+    private func emit(_ record: TCPFlowRecord) {
+        guard retainFlow(record) else {
+            counters.flowsFilteredOut &+= 1
+            return
+        }
+        if retained.count < max(0, limits.maxRetainedFlows) {
+            retained.append(record)
+        } else {
+            counters.flowsNotRetained &+= 1
+        }
+    }
+
+    /// Closes everything: lingering closed flows finish normally; other open flows are reported
+    /// open at capture end, with the state Zeek would give them now. Pending DNS queries time out.
+    func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+        while oldest >= 0 {
+            let slot = oldest
+            let closed = Int(slot) < slots.count && slots[Int(slot)].closedAt != nil
+            finishFlow(slot, eviction: nil, openAtCaptureEnd: !closed)
+            if Int(slot) >= slots.count || slots[Int(slot)].isActive { break }  // cannot happen; keeps the loop finite
+        }
+        closing.removeAll()
+        let transactions = dns.finish(counters: &counters)
+        let flows = retained.sorted { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
+        retained.removeAll()
+        return FlowsResult(flows: flows, dns: transactions, counters: counters, decodeAnomalies: decodeAnomalies,
+                           captureStart: captureStart, captureEnd: captureEnd)
+    }
+
+    // MARK: - LRU list
+
+    private func linkNewest(_ slot: Int32) {
+        let position = Int(slot)
+        slots[position].older = newest
+        slots[position].newer = -1
+        if newest >= 0 { slots[Int(newest)].newer = slot }
+        newest = slot
+        if oldest < 0 { oldest = slot }
+    }
+
+    private func unlink(_ slot: Int32) {
+        let position = Int(slot)
+        let newer = slots[position].newer
+        let older = slots[position].older
+        if newer >= 0 { slots[Int(newer)].older = older } else { newest = older }
+        if older >= 0 { slots[Int(older)].newer = newer } else { oldest = newer }
+        slots[position].newer = -1
+        slots[position].older = -1
+    }
+
+    private func touch(_ slot: Int32) {
+        guard newest != slot else { return }
+        unlink(slot)
+        linkNewest(slot)
+    }
+}
