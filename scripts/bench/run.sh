@@ -5,7 +5,8 @@
 #   1. swift build -c release (repo root)
 #   2. make/reuse the >= 1 GiB lab capture (make-capture.sh), compile the raw libpcap loop
 #   3. BENCH_RUNS (default 3) timed runs each of: raw pcap_next_ex loop, tshark field extraction,
-#      `ssmpath analyze --format json`; wall time and peak RSS from /usr/bin/time
+#      `ssmpath analyze --format json` (StageBench report while the CLI lacks `analyze`), and the
+#      pipeline up to each stage (Benchmarks/ StageBench); wall time and peak RSS from /usr/bin/time
 #   4. a 1,000,000-SYN capture (make-syn-flood.py): ssmpath's peak RSS and the flow-limit counter
 #   5. live: tcpreplay of lab traffic at BENCH_LIVE_PPS onto a veth while `ssmpath live` sniffs it
 #      (skipped with a message if `ssmpath live --help` fails)
@@ -16,6 +17,7 @@
 #
 # Environment: BENCH_CACHE (default /var/tmp/ssmpath-bench), BENCH_CAPTURE (default
 # $BENCH_CACHE/bench-1g.pcap), BENCH_RUNS (3), BENCH_TSHARK_RUNS (BENCH_RUNS), BENCH_SKIP_BUILD=1,
+# BENCH_SKIP_STAGES=1,
 # BENCH_SKIP_LIVE=1, BENCH_SKIP_SYN=1, BENCH_LIVE_PPS (250000), BENCH_LIVE_SECONDS (10).
 set -euo pipefail
 
@@ -65,6 +67,23 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
 fi
 SSMPATH=$(cd "$ROOT" && swift build -c release --show-bin-path)/ssmpath
 [[ -x $SSMPATH ]] || fail_tool "no release binary at $SSMPATH"
+# Stage-by-stage driver over the same sources (Benchmarks/, a separate package).
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    log "swift build -c release --package-path Benchmarks"
+    swift build -c release --package-path "$ROOT/Benchmarks" >&2 || fail_tool "StageBench build failed"
+fi
+STAGEBENCH=$(swift build -c release --package-path "$ROOT/Benchmarks" --show-bin-path)/StageBench
+[[ -x $STAGEBENCH ]] || fail_tool "no StageBench at $STAGEBENCH"
+# Until the CLI has `analyze`, the whole-pipeline figure comes from StageBench (same stages,
+# same flow retention, JSON report) and is labelled so.
+if "$SSMPATH" analyze --help > /dev/null 2>&1; then
+    ANALYZE=("$SSMPATH" analyze --format json)
+    ANALYZE_LABEL="ssmpath analyze --format json"
+else
+    ANALYZE=("$STAGEBENCH" report)
+    ANALYZE_LABEL="StageBench report (ssmpath analyze is not in this build)"
+    log "ssmpath analyze is missing: measuring the pipeline with StageBench report instead"
+fi
 cc -O2 -o "$CACHE/pcap-loop" "$HERE/pcap-loop.c" -lpcap || fail_tool "cannot compile pcap-loop.c"
 
 # MARK: - Captures
@@ -104,9 +123,14 @@ verdict() { if awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { exit !((op == "<=") ?
 
 log "measuring ($RUNS runs each, tshark $TSHARK_RUNS)"
 measure raw-pcap-loop "0" "$RUNS" "$CACHE/pcap-loop" "$CAPTURE"
-measure ssmpath-analyze "0 1" "$RUNS" "$SSMPATH" analyze --format json "$CAPTURE"
+measure ssmpath-analyze "0 1" "$RUNS" "${ANALYZE[@]}" "$CAPTURE"
 cp "$WORK/ssmpath-analyze.stderr" "$CACHE/ssmpath-analyze-$STAMP.stderr"
-"$SSMPATH" analyze --format json "$CAPTURE" > "$CACHE/ssmpath-analyze-$STAMP.json" 2>/dev/null || true
+"${ANALYZE[@]}" "$CAPTURE" > "$CACHE/ssmpath-analyze-$STAMP.json" 2>/dev/null || true
+if [[ ${BENCH_SKIP_STAGES:-0} != 1 ]]; then
+    for stage in read decode flows correlate report; do
+        measure "stage-$stage" "0" "$RUNS" "$STAGEBENCH" "$stage" "$CAPTURE"
+    done
+fi
 measure tshark-fields "0" "$TSHARK_RUNS" tshark -r "$CAPTURE" -T fields \
     -e tls.handshake.extensions_server_name -e dns.qry.name -e dns.a -e dns.aaaa
 
@@ -118,6 +142,7 @@ say "machine: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; e
     "$(swift --version 2>&1 | head -1 | sed 's/ (swiftlang.*//')"
 say "ssmpath: $(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
 say "capture: $CAPTURE, $(stat -c %s "$CAPTURE") bytes, $PACKETS packets (page cache warm)"
+say "ssmpath-analyze row: $ANALYZE_LABEL"
 say ""
 say "$(printf '%-18s %5s %10s %10s %10s %14s' tool runs 'min s' 'median s' 'max s' 'peak RSS MiB')"
 for name in raw-pcap-loop ssmpath-analyze tshark-fields; do
@@ -138,12 +163,28 @@ say ""
 say "ssmpath / raw loop      = ${r_raw}x   (target <= ${MAX_RAW_RATIO}x)  $(verdict "$r_raw" '<=' "$MAX_RAW_RATIO")"
 say "tshark / ssmpath        = ${r_tshark}x   (target >= ${MIN_TSHARK_RATIO}x)  $(verdict "$r_tshark" '>=' "$MIN_TSHARK_RATIO")"
 say "ssmpath peak RSS        = $(awk -v r="$ssm_rss" 'BEGIN { printf "%.1f", r / 1024 }') MiB   (target <= 64 MiB)  $(verdict "$ssm_rss" '<=' "$MAX_RSS_KIB")"
+if [[ ${BENCH_SKIP_STAGES:-0} != 1 ]]; then
+    say ""
+    say "stage breakdown (StageBench: each row runs the pipeline up to that stage; cost = difference of min walls)"
+    previous=$raw_min
+    for stage in read decode flows correlate report; do
+        read -r smin _ < <(stat_of "stage-$stage" 2)
+        read -r _ _ srss < <(stat_of "stage-$stage" 3)
+        say "$(printf '  %-10s %8s s  (+%6s s)  peak RSS %6s MiB' "$stage" "$smin" \
+            "$(awk -v a="$smin" -v b="$previous" 'BEGIN { printf "%.2f", a - b }')" \
+            "$(awk -v r="$srss" 'BEGIN { printf "%.1f", r / 1024 }')")"
+        previous=$smin
+    done
+    say "  (read is measured against the raw loop; layout: $("$STAGEBENCH" layout | paste -sd, - | sed 's/,/, /g'))"
+fi
 say "ssmpath throughput      = $(awk -v p="$PACKETS" -v b="$BYTES" -v t="$ssm_min" 'BEGIN { if (t > 0) printf "%.0f packets/s, %.0f MB/s", p / t, b / t / 1e6; else print "-" }')"
 
 # MARK: - A million SYNs (issue 8)
 if [[ ${BENCH_SKIP_SYN:-0} != 1 ]]; then
-    measure ssmpath-syn-flood "0 1" 1 "$SSMPATH" analyze --format json "$SYN_CAPTURE"
-    "$SSMPATH" analyze --format json "$SYN_CAPTURE" > "$WORK/syn.json" 2>/dev/null || true
+    measure ssmpath-syn-flood "0 1" 1 "${ANALYZE[@]}" "$SYN_CAPTURE"
+    "${ANALYZE[@]}" "$SYN_CAPTURE" > "$WORK/syn.json" 2>/dev/null || true
+    measure syn-stage-decode "0" 1 "$STAGEBENCH" decode "$SYN_CAPTURE"
+    measure syn-stage-flows "0" 1 "$STAGEBENCH" flows "$SYN_CAPTURE"
     read -r _ _ syn_rss < <(stat_of ssmpath-syn-flood 3)
     read -r syn_wall _ < <(stat_of ssmpath-syn-flood 2)
     # The limit counter's JSON name is the report writer's; accept any numeric field named like a
@@ -152,6 +193,11 @@ if [[ ${BENCH_SKIP_SYN:-0} != 1 ]]; then
     say ""
     say "1,000,000 SYNs (distinct sources, port 443): ${syn_wall}s, peak RSS $(awk -v r="$syn_rss" 'BEGIN { printf "%.1f", r / 1024 }') MiB" \
         "(target <= 128 MiB)  $(verdict "$syn_rss" '<=' "$MAX_SYN_RSS_KIB")"
+    read -r _ _ syn_flows_rss < <(stat_of syn-stage-flows 3)
+    read -r syn_flows_wall _ < <(stat_of syn-stage-flows 2)
+    read -r syn_decode_wall _ < <(stat_of syn-stage-decode 2)
+    say "  of which flow tracking: $(awk -v a="$syn_flows_wall" -v b="$syn_decode_wall" 'BEGIN { printf "%.2f", a - b }')s," \
+        "peak RSS up to flows $(awk -v r="$syn_flows_rss" 'BEGIN { printf "%.1f", r / 1024 }') MiB"
     if [[ -n $limit_hit ]]; then say "  limit counters > 0: $limit_hit  PASS"
     else say "  no flow-limit counter > 0 in the JSON report  FAIL"; fi
 fi
