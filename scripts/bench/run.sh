@@ -121,7 +121,8 @@ stat_of() {
 }
 verdict() { if awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { exit !((op == "<=") ? a <= b : a >= b) }'; then echo PASS; else echo FAIL; fi; }
 
-log "measuring ($RUNS runs each, tshark $TSHARK_RUNS)"
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+log "measuring ($RUNS runs each, tshark $TSHARK_RUNS; load average $LOAD_AT_START)"
 measure raw-pcap-loop "0" "$RUNS" "$CACHE/pcap-loop" "$CAPTURE"
 measure ssmpath-analyze "0 1" "$RUNS" "${ANALYZE[@]}" "$CAPTURE"
 cp "$WORK/ssmpath-analyze.stderr" "$CACHE/ssmpath-analyze-$STAMP.stderr"
@@ -140,6 +141,7 @@ say "ssmpath benchmark $STAMP"
 say "machine: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc) CPUs," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)," \
     "$(swift --version 2>&1 | head -1 | sed 's/ (swiftlang.*//')"
+say "load average at start: $LOAD_AT_START; at report: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews figures)"
 say "ssmpath: $(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
 say "capture: $CAPTURE, $(stat -c %s "$CAPTURE") bytes, $PACKETS packets (page cache warm)"
 say "ssmpath-analyze row: $ANALYZE_LABEL"
@@ -205,11 +207,14 @@ fi
 # MARK: - Live throughput
 if [[ ${BENCH_SKIP_LIVE:-0} == 1 ]]; then
     say ""; say "live: skipped (BENCH_SKIP_LIVE=1)"
-elif ! "$SSMPATH" live --help > /dev/null 2>&1; then
-    say ""; say "live: skipped (ssmpath live --help fails: the live command is not in this build)"
 else
     say ""
-    if "$HERE/live.sh" "$SSMPATH" "$CAPTURE" "$LIVE_PPS" "$LIVE_SECONDS" "$WORK/live.txt"; then
+    SNIFFER=$SSMPATH
+    if ! "$SSMPATH" live --help > /dev/null 2>&1; then
+        SNIFFER=$STAGEBENCH
+        say "live: ssmpath live --help fails (no live command in this build): sniffing with StageBench live (same stages)"
+    fi
+    if "$HERE/live.sh" "$SNIFFER" "$CAPTURE" "$LIVE_PPS" "$LIVE_SECONDS" "$WORK/live.txt"; then
         while read -r line; do say "$line"; done < "$WORK/live.txt"
         live_pps=$(awk '/^live-pps/ { print $2 }' "$WORK/live.txt")
         say "live sniffing: ${live_pps:-?} packets/s (target >= $MIN_LIVE_PPS)  $(verdict "${live_pps:-0}" '>=' "$MIN_LIVE_PPS")"

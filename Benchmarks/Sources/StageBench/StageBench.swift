@@ -6,6 +6,8 @@
 //   correlate  + Correlator.analyze
 //   report     + ReportWriter.render as JSON (written to stdout; send it to /dev/null)
 // Prints one line of counts to stderr. Exit 2 on a usage or capture error.
+// `StageBench live INTERFACE SECONDS` sniffs an interface through the same stages (decode, flows)
+// and prints one JSON line of counters (packetsSeen, kernelDropped, ...).
 // `StageBench layout` prints the inline size of the records flow tracking keeps.
 import Capture
 import Correlate
@@ -31,6 +33,10 @@ enum StageBench {
             print("DNSTransaction stride \(MemoryLayout<DNSTransaction>.stride) B")
             print("ClientHelloInfo stride \(MemoryLayout<ClientHelloInfo>.stride) B")
             print("DecodedPacket stride \(MemoryLayout<DecodedPacket>.stride) B")
+            return
+        }
+        if arguments.count == 4, arguments[1] == "live" {
+            runLive(interface: arguments[2], seconds: Int(arguments[3]) ?? 10)
             return
         }
         guard arguments.count == 3, let stage = Stage(rawValue: arguments[1]) else {
@@ -79,6 +85,46 @@ enum StageBench {
         }
         if firstBytes == UInt64.max { summary += "" }  // keeps the read loop's work observable
         printError(summary)
+    }
+
+    /// Live: LiveCapture (default filter, promiscuous) → decode → flows for `seconds`, then one JSON
+    /// line with what was seen and libpcap's statistics.
+    static func runLive(interface: String, seconds: Int) {
+        var options = LiveCaptureOptions(interface: interface)
+        options.promiscuous = true
+        let capture: LiveCapture
+        do {
+            capture = try LiveCapture(options: options)
+        } catch {
+            fail("StageBench: \(error)")
+        }
+        var decoder = PacketDecoder()
+        let tracker = FlowTracker(limits: FlowLimits(), retainFlow: retainLikelySSM)
+        var packets: Int64 = 0
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let deadline = Int64(start.tv_sec) + Int64(seconds)
+        var now = timespec()
+        loop: while true {
+            switch capture.nextEvent() {
+            case .packet(let record):
+                packets &+= 1
+                if let packet = decoder.decode(record) { tracker.process(packet) }
+                if packets & 0x3FF != 0 { continue loop }
+            case .idle:
+                break
+            case .end:
+                break loop
+            }
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            if Int64(now.tv_sec) >= deadline { break }
+        }
+        let stats = capture.statistics()
+        let result = tracker.finish(decodeAnomalies: decoder.anomalies)
+        print("{\"packetsSeen\": \(packets), \"pcapReceived\": \(stats.map { Int($0.received) } ?? -1), "
+              + "\"kernelDropped\": \(stats.map { Int($0.dropped) } ?? -1), "
+              + "\"interfaceDropped\": \(stats.map { Int($0.interfaceDropped) } ?? -1), "
+              + "\"flowsKept\": \(result.flows.count), \"dnsTransactions\": \(result.dns.count)}")
     }
 
     /// The flows `ssmpath analyze` keeps without --all (as in its AnalysisPipeline): flows whose
