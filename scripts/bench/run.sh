@@ -76,7 +76,8 @@ STAGEBENCH=$(swift build -c release --package-path "$ROOT/Benchmarks" --show-bin
 [[ -x $STAGEBENCH ]] || fail_tool "no StageBench at $STAGEBENCH"
 # Until the CLI has `analyze`, the whole-pipeline figure comes from StageBench (same stages,
 # same flow retention, JSON report) and is labelled so.
-if "$SSMPATH" analyze --help > /dev/null 2>&1; then
+# (A stub CLI exits 0 on anything, so look for the option in the help text.)
+if "$SSMPATH" analyze --help 2>&1 | grep -q -- '--format'; then
     ANALYZE=("$SSMPATH" analyze --format json)
     ANALYZE_LABEL="ssmpath analyze --format json"
 else
@@ -210,7 +211,7 @@ if [[ ${BENCH_SKIP_LIVE:-0} == 1 ]]; then
 else
     say ""
     SNIFFER=$SSMPATH
-    if ! "$SSMPATH" live --help > /dev/null 2>&1; then
+    if ! "$SSMPATH" live --help 2>&1 | grep -q -- '--interface'; then
         SNIFFER=$STAGEBENCH
         say "live: ssmpath live --help fails (no live command in this build): sniffing with StageBench live (same stages)"
     fi
