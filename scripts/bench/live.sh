@@ -5,13 +5,14 @@
 #
 # Builds two namespaces joined by a veth (bench-lsrc/bench-l0 ══ bench-l1/bench-lsnk, offloads off),
 # starts `ssmpath live --interface bench-l1 --duration SECONDS+4 --format json` in bench-lsnk, and
-# replays the first BENCH_LIVE_SLICE (default 100000, ~125 MB, preloaded in well under a second) packets of CAPTURE (real mixed lab traffic:
-# bulk TLS, short TLS connections, DNS) from bench-lsrc with `tcpreplay --pps=PPS --preload-pcap`
+# replays BENCH_LIVE_SLICE (default 200000) packets of CAPTURE from bench-lsrc with
+# `tcpreplay --pps=PPS --preload-pcap` (PPS "top" = --topspeed): real lab traffic, every packet under
+# 1000 bytes (DNS, handshakes, ACKs, short connections) and one in four bulk data frames (make-live-mix.py)
 # for SECONDS. Frames stay on the veth; nothing is routed anywhere. Writes lines to OUT.txt:
 #   tcpreplay <its Actual/Rated lines>
 #   ssmpath-counters <packet/drop counters found in ssmpath's JSON>
 #   live-pps <packets per second ssmpath saw (its own counter, else bench-l1 rx minus pcap drops)>
-# Tears everything down on exit. Needs root, tcpreplay, editcap.
+# Tears everything down on exit. Needs root, tcpreplay, ethtool, python3.
 set -euo pipefail
 
 SSMPATH=${1:?usage: live.sh SSMPATH CAPTURE PPS SECONDS OUT.txt}
@@ -19,7 +20,7 @@ CAPTURE=${2:?}
 PPS=${3:?}
 SECONDS_TO_RUN=${4:?}
 OUT=${5:?}
-SLICE=${BENCH_LIVE_SLICE:-100000}
+SLICE=${BENCH_LIVE_SLICE:-200000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=$(dirname "$CAPTURE")
 SRC=bench-lsrc
@@ -32,14 +33,14 @@ if ! command -v tcpreplay >/dev/null; then
     log "installing tcpreplay"
     apt-get install -y tcpreplay >/dev/null
 fi
-for tool in tcpreplay editcap ethtool python3; do
+for tool in tcpreplay ethtool python3; do
     command -v "$tool" >/dev/null || { echo "live.sh: missing $tool" >&2; exit 2; }
 done
 
-REPLAY=$CACHE/live-slice-$SLICE.pcap
+REPLAY=$CACHE/live-mix-$SLICE.pcap
 if [[ ! -s $REPLAY ]]; then
-    log "cutting the first $SLICE packets of $CAPTURE"
-    editcap -r "$CAPTURE" "$REPLAY.tmp" "1-$SLICE" && mv "$REPLAY.tmp" "$REPLAY"
+    log "making the replay mix from $CAPTURE"
+    python3 "$HERE/make-live-mix.py" "$CAPTURE" "$REPLAY.tmp" "$SLICE" && mv "$REPLAY.tmp" "$REPLAY"
 fi
 
 WORK=$(mktemp -d /tmp/bench-live.XXXXXX)
@@ -81,8 +82,9 @@ ip netns exec $SNK timeout $((SNIFF_SECONDS + 30)) "${SNIFF[@]}" > "$WORK/live.j
 SNIFFER=$!
 sleep 1.5
 rx_before=$(ip -n $SNK -s -j link show bench-l1 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]["rx"]; print(s["packets"], s["dropped"])')
+if [[ $PPS == top ]]; then RATE=(--topspeed); else RATE=(--pps="$PPS"); fi
 # --duration bounds the replay in time, --loop in count; timeout is the backstop.
-ip netns exec $SRC timeout $((SECONDS_TO_RUN + 20)) tcpreplay -i bench-l0 --pps="$PPS" --preload-pcap \
+ip netns exec $SRC timeout $((SECONDS_TO_RUN + 20)) tcpreplay -i bench-l0 "${RATE[@]}" --preload-pcap \
     --loop=100 --duration="$SECONDS_TO_RUN" "$REPLAY" > "$WORK/tcpreplay.out" 2>&1 || true
 rx_after=$(ip -n $SNK -s -j link show bench-l1 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]["rx"]; print(s["packets"], s["dropped"])')
 status=0
@@ -113,6 +115,6 @@ seen=$(printf '%s\n' $counters | awk -F= '{ n = tolower($1); sub(/.*\./, "", n) 
     echo "ssmpath-counters ${counters:-none found}"
     # What reached bench-l1 is what the sniffer was offered; what pcap says it dropped, it missed.
     awk -v n="${sent:-0}" -v t="${sent_seconds:-0}" -v d="$drops" -v r="$delivered" -v vd="$veth_dropped" \
-        -v s="$seen" 'BEGIN { if (t > 0) printf "live-pps %.0f\nlive-detail tcpreplay sent %d in %.2fs; bench-l1 received %d (%.0f/s), veth rx dropped %d; ssmpath saw %d, pcap drops %d\n", s / t, n, t, r, r / t, vd, s, d; else print "live-pps 0" }'
+        -v s="$seen" 'BEGIN { if (t > 0) printf "live-drops %d\nlive-offered-pps %.0f\n", d, r / t; if (t > 0) printf "live-pps %.0f\nlive-detail tcpreplay sent %d in %.2fs; bench-l1 received %d (%.0f/s), veth rx dropped %d; ssmpath saw %d, pcap drops %d\n", s / t, n, t, r, r / t, vd, s, d; else print "live-pps 0" }'
 } > "$OUT"
 cp "$WORK/live.json" "$CACHE/live-last.json"

@@ -13,6 +13,7 @@ import Capture
 import Correlate
 import Decode
 import Flows
+import Dispatch
 import Report
 #if canImport(Glibc)
 import Glibc
@@ -98,6 +99,10 @@ enum StageBench {
         } catch {
             fail("StageBench: \(error)")
         }
+        // On Linux a silent interface never yields `.idle` (libpcap 1.10 blocks in poll until a
+        // packet comes), so the deadline is enforced by stop() (pcap_breakloop) from a timer.
+        let stopper = capture.stopper
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) { stopper.stop() }
         var decoder = PacketDecoder()
         let tracker = FlowTracker(limits: FlowLimits(), retainFlow: retainLikelySSM)
         var packets: Int64 = 0
