@@ -8,6 +8,13 @@ public enum IPAddress: Hashable, Sendable, Comparable {
     case v6(high: UInt64, low: UInt64)
 }
 
+/// The outer addresses of an IP-in-IP tunnel.
+public struct TunnelEndpoints: Hashable, Sendable {
+    public var source: IPAddress
+    public var destination: IPAddress
+    @inlinable public init(source: IPAddress, destination: IPAddress) { self.source = source; self.destination = destination }
+}
+
 /// Transport protocol of a decoded packet.
 public enum TransportProtocol: UInt8, Sendable, Hashable {
     case tcp = 6
@@ -86,6 +93,9 @@ public struct DecodedPacket {
     public var payloadLength: Int
     /// Wire length of the frame, for byte accounting.
     public var frameLength: Int
+    /// For a tunnelled packet (IPv4-in-IPv6, 6in4, IP-in-IP), the outermost IP header's addresses;
+    /// `source` and `destination` are always the innermost ones. nil when there was no tunnel.
+    public var tunnel: TunnelEndpoints? = nil
 
     public init(timestamp: Timestamp, ref: PacketRef, source: IPAddress, destination: IPAddress,
                 transport: TransportHeader, payload: UnsafeRawBufferPointer, payloadLength: Int, frameLength: Int) {

@@ -113,6 +113,8 @@ struct FrameContext {
     var frameLength: Int
     /// Some layer found fewer bytes than its header claims (counted once per frame).
     var truncated = false
+    /// The outermost IP addresses, set when a tunnel was entered.
+    var tunnel: TunnelEndpoints?
 
     init(record: PacketRecord) {
         timestamp = record.timestamp

@@ -27,6 +27,16 @@ public struct CaptureMetadata: Sendable {
 
 public enum ReportFormat: String, Sendable, CaseIterable {
     case text, markdown, html, json
+
+    /// File name extension for `--output` defaults: `txt`, `md`, `html`, `json`.
+    public var fileExtension: String {
+        switch self {
+        case .text: "txt"
+        case .markdown: "md"
+        case .html: "html"
+        case .json: "json"
+        }
+    }
 }
 
 public enum ReportLanguage: String, Sendable, CaseIterable {

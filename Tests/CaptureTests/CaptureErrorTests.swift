@@ -95,3 +95,18 @@ import Testing
             .contains("setcap cap_net_raw,cap_net_admin=eip"))
     }
 }
+
+@Suite struct CaptureSpecialFileTests {
+    @Test func fifoIsRefusedNotConsumed() throws {
+        let scratch = makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let path = scratch.appendingPathComponent("pipe.pcap").path
+        #expect(mkfifo(path, 0o600) == 0)
+        do {
+            _ = try CaptureFile(path: path)
+            Issue.record("opened a FIFO")
+        } catch {
+            guard case .unsupported(_, .notRegularFile, _) = error else { Issue.record("\(error)"); return }
+        }
+    }
+}

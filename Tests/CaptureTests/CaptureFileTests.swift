@@ -21,8 +21,10 @@ import Testing
         Expected(name: "loopback-us.pcap.gz", format: "pcap+gzip", linkName: "EN10MB", linkType: .ethernet, packets: 15),
         Expected(name: "loopback-ns.pcap.gz", format: "pcap-ns+gzip", linkName: "EN10MB", linkType: .ethernet, packets: 15),
         Expected(name: "loopback.pcapng.gz", format: "pcapng+gzip", linkName: "EN10MB", linkType: .ethernet, packets: 15),
-        Expected(name: "two-sections.pcapng", format: "pcapng", linkName: "EN10MB", linkType: .ethernet, packets: 31),
-        Expected(name: "any-sll2.pcap", format: "pcap", linkName: "LINUX_SLL2", linkType: .linuxSLL2, packets: 12),
+        // dumpcap on lo twice: two IDBs of the same link type, packets on both.
+        Expected(name: "two-interfaces.pcapng", format: "pcapng", linkName: "EN10MB", linkType: .ethernet, packets: 8),
+        Expected(name: "two-sections.pcapng", format: "pcapng", linkName: "EN10MB", linkType: .ethernet, packets: 30),
+        Expected(name: "any-sll2.pcap", format: "pcap", linkName: "LINUX_SLL2", linkType: .linuxSLL2, packets: 14),
         Expected(name: "interleave-a.pcap", format: "pcap", linkName: "EN10MB", linkType: .ethernet, packets: 4),
         Expected(name: "interleave-b.pcap", format: "pcap-ns", linkName: "EN10MB", linkType: .ethernet, packets: 4),
     ]
@@ -64,15 +66,15 @@ import Testing
 
     @Test func nanosecondTimestampsKeepTheirNanoseconds() throws {
         let info = try CaptureFile(path: Fixture.path("loopback-ns.pcap")).readAll()
-        // tcpdump --time-stamp-precision=nano; capinfos shows 1795944422.720856535.
-        #expect(info.firstPacket == Timestamp(seconds: 1_795_944_422, nanoseconds: 720_856_535))
-        #expect(info.lastPacket == Timestamp(seconds: 1_795_944_422, nanoseconds: 828_146_264))
+        // tcpdump --time-stamp-precision=nano; capinfos shows 1795946411.911946359.
+        #expect(info.firstPacket == Timestamp(seconds: 1_795_946_411, nanoseconds: 911_946_359))
+        #expect(info.lastPacket == Timestamp(seconds: 1_795_946_412, nanoseconds: 26_827_581))
     }
 
     @Test func microsecondTimestampsBecomeNanoseconds() throws {
         let info = try CaptureFile(path: Fixture.path("loopback-us.pcap")).readAll()
-        #expect(info.firstPacket == Timestamp(seconds: 1_795_944_421, nanoseconds: 15_331_000))
-        #expect(info.lastPacket == Timestamp(seconds: 1_795_944_421, nanoseconds: 122_767_000))
+        #expect(info.firstPacket == Timestamp(seconds: 1_795_946_410, nanoseconds: 146_832_000))
+        #expect(info.lastPacket == Timestamp(seconds: 1_795_946_410, nanoseconds: 275_802_000))
     }
 
     @Test func gzipIsDetectedByMagicNotByName() throws {

@@ -64,6 +64,9 @@ import Capture
         #expect(locate(.linuxSLL2, Self.sll2(protocolType: 0x0806)) == .notIP)
         #expect(locate(.linuxSLL2, Self.sll2(protocolType: 0x8100) + Build.be16(10) + Build.be16(0x86DD))
                 == .network(.ipv6, offset: 24))
+        let fiveTags = Self.sll2(protocolType: 0x8100) + (0..<4).flatMap { _ in Build.be16(1) + Build.be16(0x8100) }
+            + Build.be16(1) + Build.be16(0x0800)
+        #expect(locate(.linuxSLL2, fiveTags) == .invalid(.malformed(.vlanStackTooDeep)))
         for (type, header) in [(LinkType.linuxSLL, Self.sll(protocolType: 0x0800)),
                                (LinkType.linuxSLL2, Self.sll2(protocolType: 0x0800))] {
             forEachStrictPrefix(of: header) { length, raw in

@@ -79,6 +79,7 @@ struct DecodedSummary: Equatable {
     var payload: [UInt8]
     var payloadLength: Int
     var frameLength: Int
+    var tunnel: TunnelEndpoints? = nil
 }
 
 extension PacketDecoder {
@@ -96,7 +97,7 @@ extension PacketDecoder {
                                   sourcePort: packet.transport.sourcePort,
                                   destinationPort: packet.transport.destinationPort, isTCP: tcp != nil, tcp: tcp,
                                   payload: Array(packet.payload), payloadLength: packet.payloadLength,
-                                  frameLength: packet.frameLength)
+                                  frameLength: packet.frameLength, tunnel: packet.tunnel)
         }
     }
 }

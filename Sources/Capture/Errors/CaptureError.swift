@@ -56,6 +56,9 @@ public enum CaptureError: Error, Sendable, Hashable {
         case version
         /// Interfaces of different link types in one pcapng section (libpcap 1.10 reads one link type).
         case mixedLinkTypes
+        /// A FIFO, socket or device: the file is read twice (a look at its header, then libpcap), so
+        /// it must be a regular file.
+        case notRegularFile
         /// Something else libpcap refused; see the detail.
         case other
     }
@@ -126,6 +129,7 @@ extension CaptureError {
             switch reason {
             case .version: hint = "convert it with editcap -F pcap"
             case .mixedLinkTypes: hint = "split it per interface with tshark -r FILE -Y 'frame.interface_id == N' -w OUT, or editcap -F pcap per interface"
+            case .notRegularFile: hint = "save the capture to a regular file first"
             case .other: hint = "convert it with editcap -F pcap"
             }
             return "\(path): unsupported capture\(suffix(detail)); hint: \(hint)"

@@ -20,7 +20,8 @@ public final class CaptureFile {
     /// The zlib stream under the handle's FILE, for its error after a failed read. Owned by the
     /// handle (pcap_close → fclose → gzclose); never used after `handle` is released.
     private let gzipStream: gzFile?
-    private let linkType: LinkType
+    /// The link type of every packet (libpcap reads one per file or interface).
+    public let linkType: LinkType
     private var finished = false
 
     // MARK: - Opening

@@ -34,7 +34,10 @@ struct CaptureProbe {
             throw openError(path: path, errno: errno)
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
-        if (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0 { throw .emptyFile(path: path) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .unsupported(path: path, reason: .notRegularFile, detail: "not a regular file")
+        }
+        if info.st_size == 0 { throw .emptyFile(path: path) }
 
         var head = HeaderBytes()
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

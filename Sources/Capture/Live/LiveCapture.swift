@@ -5,6 +5,10 @@ import Synchronization
 
 /// A live capture on one interface. `nextEvent()` returns a packet, `.idle` after the read timeout
 /// (~200 ms), or `.end` once stopped; `stop()` may be called from any thread.
+///
+/// Reads are non-blocking (`pcap_setnonblock`) with a poll(2) of at most `timeoutMilliseconds` when
+/// nothing is buffered: libpcap 1.10's own read timeout does not make a blocking read return on
+/// Linux when no packet arrives.
 public final class LiveCapture: PacketSource {
     /// The default BPF filter: what ssmpath needs, and little else.
     /// - `tcp`: every TCP connection, any port (HTTPS 443, proxies on 3128/8080, DNS over TCP).
@@ -27,7 +31,8 @@ public final class LiveCapture: PacketSource {
     public private(set) var failure: String?
 
     private let handle: PcapHandle
-    private let linkType: LinkType
+    /// The link type of every packet (libpcap reads one per file or interface).
+    public let linkType: LinkType
     private let stopRequested: StopFlag
     private var finished = false
 
@@ -72,6 +77,9 @@ public final class LiveCapture: PacketSource {
             throw .liveOpenFailed(interface: name, reason: .other, detail: message)
         }
         handle.nanosecondTimestamps = handle.deliversNanoseconds
+        if let problem = handle.setNonblocking() {
+            throw .liveOpenFailed(interface: name, reason: .other, detail: problem.text)
+        }
 
         if let filter = options.filter, let problem = handle.setFilter(filter) {
             throw .filterError(interface: name, filter: filter, detail: problem.text)
@@ -102,7 +110,14 @@ public final class LiveCapture: PacketSource {
     public func nextEvent() -> CaptureEvent {
         guard !finished else { return .end }
         if stopRequested.isSet { finished = true; return .end }
-        switch handle.next() {
+        var result = handle.next()
+        if case .timeout = result {
+            // Nothing buffered: wait at most the read timeout, then look once more.
+            handle.waitForPackets(milliseconds: options.timeoutMilliseconds)
+            if stopRequested.isSet { finished = true; return .end }
+            result = handle.next()
+        }
+        switch result {
         case .packet(let header, let data):
             let caplen = Int(header.pointee.caplen)
             let length = Int(header.pointee.len)

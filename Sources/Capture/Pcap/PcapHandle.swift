@@ -70,6 +70,25 @@ final class PcapHandle {
         return (code, code == 0 ? "" : errorText)
     }
 
+    /// `pcap_setnonblock(1)` (after activate): `pcap_next_ex` returns 0 at once when no packet is
+    /// buffered. On Linux the read timeout does not bound a blocking read (libpcap 1.10 keeps
+    /// polling), so live reads are non-blocking plus `waitForPackets`. Returns libpcap's message on failure.
+    func setNonblocking() -> PcapMessage? {
+        withErrorBuffer { errbuf in pcap_setnonblock(raw, 1, errbuf) == 0 ? true : nil }.failureMessage
+    }
+
+    /// `pcap_get_selectable_fd`, or -1.
+    var selectableDescriptor: Int32 { pcap_get_selectable_fd(raw) }
+
+    /// Waits up to `milliseconds` for the capture descriptor to become readable (poll(2)).
+    /// Returns without error on timeout or EINTR (a signal): the caller re-checks its stop flag.
+    func waitForPackets(milliseconds: Int32) {
+        let descriptor = selectableDescriptor
+        guard descriptor >= 0 else { return }
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, milliseconds)
+    }
+
     /// The precision the handle actually delivers (after activate).
     var deliversNanoseconds: Bool {
         pcap_get_tstamp_precision(raw) == Int32(PCAP_TSTAMP_PRECISION_NANO)
@@ -161,6 +180,13 @@ final class PcapHandle {
 struct PcapMessage: Error {
     var text: String
     init(_ text: String) { self.text = text }
+}
+
+extension Result where Failure == PcapMessage {
+    var failureMessage: PcapMessage? {
+        if case .failure(let message) = self { return message }
+        return nil
+    }
 }
 
 /// Calls `body` with a `PCAP_ERRBUF_SIZE` buffer; nil from `body` becomes the buffer's message.

@@ -98,11 +98,11 @@ public enum VLANTags {
     public static let maxDepth = 4
 
     /// Skips VLAN tags starting at the EtherType field at `etherTypeOffset`; returns the link result
-    /// for the innermost EtherType, whose payload follows it.
+    /// for the innermost EtherType, whose payload follows it. `tagsSeen` counts tags already skipped.
     @inlinable
-    static func resolve(_ bytes: UnsafeRawBufferPointer, etherTypeOffset: Int) -> LinkLayerResult {
+    static func resolve(_ bytes: UnsafeRawBufferPointer, etherTypeOffset: Int, tagsSeen: Int = 0) -> LinkLayerResult {
         var typeOffset = etherTypeOffset
-        var depth = 0
+        var depth = tagsSeen
         while true {
             guard typeOffset >= 0, bytes.count >= 2, typeOffset <= bytes.count &- 2 else {
                 return .invalid(.truncated(needed: typeOffset &+ 2, available: bytes.count))

@@ -30,7 +30,7 @@ public enum LinuxCooked2Header {
         let protocolType = bytes.loadUnaligned(fromByteOffset: protocolOffset, as: UInt16.self).bigEndian  // checked above
         if EtherType.isVLANTag(protocolType) {
             // Tags (if libpcap left any in the data) follow the header: TCI (2) + EtherType (2) each.
-            return VLANTags.resolve(bytes, etherTypeOffset: length &+ 2)
+            return VLANTags.resolve(bytes, etherTypeOffset: length &+ 2, tagsSeen: 1)
         }
         return LinkLayer.etherTypeResult(protocolType, offset: length)
     }

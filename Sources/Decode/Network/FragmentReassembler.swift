@@ -187,6 +187,7 @@ final class FragmentReassembler {
     private func expire(before time: Timestamp) -> Int {
         let timeout = limits.fragmentTimeoutSeconds.multipliedReportingOverflow(by: 1_000_000_000)
         let limit = timeout.overflow ? Int64.max : timeout.partialValue
+        guard partials.contains(where: { time.nanoseconds(since: $0.value.firstSeen) > limit }) else { return 0 }
         let stale = partials.filter { time.nanoseconds(since: $0.value.firstSeen) > limit }
         for key in stale.keys { partials.removeValue(forKey: key) }
         return stale.count

@@ -15,6 +15,9 @@ extension PacketDecoder {
                 anomalies.malformed &+= 1
                 return nil
             }
+            if frame.tunnel == nil {
+                frame.tunnel = TunnelEndpoints(source: addresses.source, destination: addresses.destination)
+            }
             let inner: NetworkProtocol = protocolNumber == IPProtocolNumber.ipv4 ? .ipv4 : .ipv6
             return decodeIP(inner, bytes, bytesWereCut: bytes.count < claimedLength, depth: depth &+ 1, frame: &frame)
         default:
@@ -39,10 +42,12 @@ extension PacketDecoder {
         }
         let (options, optionsMalformed) = header.options
         if optionsMalformed { anomalies.malformedTCPOptions &+= 1 }
-        return DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
-                             destination: addresses.destination, transport: .tcp(header.fields(options: options)),
-                             payload: header.payload, payloadLength: claimedLength &- header.headerLength,
-                             frameLength: frame.frameLength)
+        var packet = DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
+                                   destination: addresses.destination, transport: .tcp(header.fields(options: options)),
+                                   payload: header.payload, payloadLength: claimedLength &- header.headerLength,
+                                   frameLength: frame.frameLength)
+        packet.tunnel = frame.tunnel
+        return packet
     }
 
     private mutating func decodeUDP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
@@ -63,9 +68,11 @@ extension PacketDecoder {
         var payload = header.payload
         if payload.count > payloadLength { payload = UnsafeRawBufferPointer(rebasing: payload[0..<payloadLength]) }
         if payload.count < payloadLength { frame.truncated = true }
-        return DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
-                             destination: addresses.destination,
-                             transport: .udp(sourcePort: header.sourcePort, destinationPort: header.destinationPort),
-                             payload: payload, payloadLength: payloadLength, frameLength: frame.frameLength)
+        var packet = DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
+                                   destination: addresses.destination,
+                                   transport: .udp(sourcePort: header.sourcePort, destinationPort: header.destinationPort),
+                                   payload: payload, payloadLength: payloadLength, frameLength: frame.frameLength)
+        packet.tunnel = frame.tunnel
+        return packet
     }
 }

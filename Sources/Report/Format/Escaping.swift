@@ -7,6 +7,8 @@ enum Escape {
     /// Control characters (C0, DEL, C1) as visible `\xNN` / `\u{NNNN}` sequences; everything else kept.
     /// Used for every format so that an escape sequence in a name can never reach a terminal or a page.
     static func controls(_ text: String) -> String {
+        // Fast path: printable ASCII, the common case for names and addresses.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -29,6 +31,9 @@ enum Escape {
 
     /// HTML text or attribute value: `& < > " '` as entities, controls made visible.
     static func html(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
+            return text
+        }
         var out = ""
         for ch in controls(text) {
             switch ch {

@@ -72,6 +72,13 @@ enum JSONWriter {
 
     /// RFC 8259 §7 string escaping.
     static func writeString(_ s: String, into out: inout String) {
+        // Fast path: printable ASCII without quote or backslash needs no escaping.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

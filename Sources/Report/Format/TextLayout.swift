@@ -56,11 +56,17 @@ enum TextLayout {
         var line = firstIndent
         var lineWidth = self.width(firstIndent)
         var lineHasContent = false
-        for (token, spaceBefore) in tokens(text) {
+        let all = tokens(text)
+        func noBreakBefore(_ t: String) -> Bool { t == "、" || t == "。" || t == ")" || t == "」" || t == "）" }
+        for (index, (token, spaceBefore)) in all.enumerated() {
             let sep = (lineHasContent && spaceBefore) ? " " : ""
-            let w = self.width(token)
-            let noBreakBefore = token == "、" || token == "。" || token == ")" || token == "」" || token == "」"
-            if lineHasContent && lineWidth + self.width(sep) + w > width && !noBreakBefore {
+            var w = self.width(token)
+            // Japanese line-breaking rule: closing punctuation never starts a line, so the character before
+            // it moves down with it when both do not fit.
+            if index + 1 < all.count, !all[index + 1].spaceBefore, noBreakBefore(all[index + 1].text) {
+                w += self.width(all[index + 1].text)
+            }
+            if lineHasContent && lineWidth + self.width(sep) + w > width && !noBreakBefore(token) {
                 lines.append(line)
                 line = indent; lineWidth = self.width(indent); lineHasContent = false
             }

@@ -34,6 +34,12 @@ struct ReportContext {
         return analysis.dns[index]
     }
 
+    /// True when the verdict is one of the healthy paths.
+    var isHealthy: Bool { [FindingCode.healthyVPCEndpoint, .healthyInternet, .healthyProxy].contains(analysis.verdict.code) }
+
+    /// The word on the verdict's badge: "healthy" for a healthy path, else the severity.
+    var verdictBadge: String { isHealthy ? messages.ui(.healthy) : messages.severity(analysis.verdict.severity) }
+
     /// The verdict's finding: the first finding with the verdict's code.
     var verdictFinding: Finding? { analysis.findings.first { $0.code == analysis.verdict.code } }
 
@@ -72,13 +78,10 @@ struct ReportContext {
             for p in Placeholder.allCases { empty[p] = .list([], ifEmpty: m.fallback(p)) }
             return empty
         }
-        let flows = finding.flowIndices.compactMap { flow($0) }
-        let dnsItems = finding.dnsIndices.compactMap { dns($0) }
-        var clients: [String] = []
-        for c in flows.map(\.record.client) + dnsItems.map(\.transaction.client) {
-            let t = AddressText.text(c)
-            if !clients.contains(t) { clients.append(t) }
-        }
+        // Sentences name at most a few values: a bounded sample of the finding's flows and DNS is enough.
+        let flows = finding.flowIndices.prefix(Self.sampleLimit).compactMap { flow($0) }
+        let dnsItems = finding.dnsIndices.prefix(Self.sampleLimit).compactMap { dns($0) }
+        let clients = unique((flows.map(\.record.client) + dnsItems.map(\.transaction.client)).map(AddressText.text))
         var rcodes: [String] = []
         for d in dnsItems {
             guard let r = d.transaction.rcode else { continue }
@@ -109,188 +112,19 @@ struct ReportContext {
         phrase(style).render(messages.findingSummary(analysis.verdict.code), values(for: verdictFinding))
     }
 
-    // MARK: - Wireshark display filter
-
-    /// A display filter selecting the finding's DNS questions and connections, nil when it names none.
-    func displayFilter(for finding: Finding) -> String? {
-        var parts: [String] = []
-        for name in unique(finding.hostnames.map(\.text)).prefix(4) {
-            parts.append("dns.qry.name contains \(Escape.displayFilterString(name))")
-        }
-        var seen: Set<String> = []
-        var addressPorts: [(IPAddress, UInt16)] = finding.flowIndices.compactMap { flow($0) }
-            .map { ($0.record.server, $0.record.serverPort) }
-        if addressPorts.isEmpty { addressPorts = finding.addresses.map { ($0, 443) } }
-        for (address, port) in addressPorts {
-            let field = AddressText.isIPv6(address) ? "ipv6.addr" : "ip.addr"
-            let clause = "(\(field)==\(AddressText.text(address)) && tcp.port==\(port))"
-            if seen.insert(clause).inserted, seen.count <= 4 { parts.append(clause) }
-        }
-        if parts.isEmpty || (finding.addresses.isEmpty && finding.flowIndices.isEmpty) {
-            for resolver in finding.resolvers.prefix(2) {
-                let field = AddressText.isIPv6(resolver) ? "ipv6.addr" : "ip.addr"
-                let clause = "(\(field)==\(AddressText.text(resolver)) && (udp.port==53 || tcp.port==53))"
-                if seen.insert(clause).inserted { parts.append(clause) }
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: " || ")
-    }
-
-    // MARK: - amazon-ssm-agent.log
-
-    /// Lines amazon-ssm-agent.log shows for this finding (Go net and crypto/tls error text), at most two.
-    func agentLogLines(for finding: Finding) -> [String] {
-        let flows = finding.flowIndices.compactMap { flow($0) }
-        let dnsItems = finding.dnsIndices.compactMap { dns($0) }
-        let fallbackHost = finding.hostnames.first?.text ?? "ssm.\(region(of: finding) ?? "<region>").amazonaws.com"
-        var lines: [String] = []
-        func add(_ line: String) { if !lines.contains(line) && lines.count < 2 { lines.append(line) } }
-        func url(_ f: AnalyzedFlow) -> String { "Post \"https://\(f.hostname?.text ?? fallbackHost)/\"" }
-        func dial(_ f: AnalyzedFlow) -> String { AddressText.endpoint(f.record.server, port: f.record.serverPort) }
-
-        switch finding.code {
-        case .resolverBypassesEndpoint, .noEndpointNoRoute, .endpointUnreachable:
-            for f in flows { add("\(url(f)): dial tcp \(dial(f)): i/o timeout") }
-            if lines.isEmpty, let a = finding.addresses.first {
-                add("Post \"https://\(fallbackHost)/\": dial tcp \(AddressText.endpoint(a, port: 443)): i/o timeout")
-            }
-        case .connectionRefused:
-            for f in flows { add("\(url(f)): dial tcp \(dial(f)): connect: connection refused") }
-        case .tlsFailure:
-            for f in flows {
-                if let alert = f.record.alert, f.record.alertFromServer {
-                    add("\(url(f)): remote error: tls: \(ProtocolNames.alert(alert.description).go)")
-                } else if f.record.alert != nil || f.record.serverHello != nil {
-                    add("\(url(f)): tls: failed to verify certificate: x509: certificate signed by unknown authority")
-                } else if f.record.serverReset != nil {
-                    add("\(url(f)): read tcp \(AddressText.endpoint(f.record.client, port: f.record.clientPort))->\(dial(f)): read: connection reset by peer")
-                } else {
-                    add("\(url(f)): net/http: TLS handshake timeout")
-                }
-            }
-        case .connectionReset:
-            for f in flows {
-                add("\(url(f)): read tcp \(AddressText.endpoint(f.record.client, port: f.record.clientPort))->\(dial(f)): read: connection reset by peer")
-            }
-        case .dnsUnreachable:
-            for d in dnsItems {
-                let t = d.transaction
-                let resolver = AddressText.endpoint(t.resolver, port: t.resolverPort)
-                add("dial tcp: lookup \(t.name.text) on \(resolver): read \(t.transport.rawValue) \(AddressText.endpoint(t.client, port: t.clientPort))->\(resolver): i/o timeout")
-            }
-        case .dnsError:
-            for d in dnsItems {
-                let t = d.transaction
-                let resolver = AddressText.endpoint(t.resolver, port: t.resolverPort)
-                let reason = t.rcode == DNSRcode.servFail || t.rcode == DNSRcode.refused ? "server misbehaving" : "no such host"
-                add("dial tcp: lookup \(t.name.text) on \(resolver): \(reason)")
-            }
-        default:
-            break
-        }
-        return lines
-    }
-
-    // MARK: - Endpoint tables
-
-    struct EndpointRow {
-        var resolver: IPAddress?
-        var resolverClass: ResolverClass?
-        /// The address answered or connected to; nil when the query got none.
-        var address: IPAddress?
-        /// `timeout`, `NXDOMAIN`, ... when there is no address.
-        var answerStatus: String?
-        var addressClass: AddressClass?
-        var labels: [(FlowLabel, Int)] = []
-        var attempts = 0
-        var synRetransmits = 0
-        var proxied = false
-    }
-
-    struct EndpointGroup {
-        var hostname: String
-        var rows: [EndpointRow]
-    }
-
-    /// One group per SSM hostname (first seen first), one row per resolver and address.
-    var endpointGroups: [EndpointGroup] {
-        var groups: [EndpointGroup] = []
-        func groupIndex(_ name: String) -> Int {
-            if let i = groups.firstIndex(where: { $0.hostname == name }) { return i }
-            groups.append(EndpointGroup(hostname: name, rows: []))
-            return groups.count - 1
-        }
-        for d in analysis.dns where d.isSSM {
-            let t = d.transaction
-            let g = groupIndex(t.name.text)
-            let addresses = t.addresses
-            if addresses.isEmpty {
-                let status = t.timedOut || t.rcode == nil ? "timeout"
-                    : (t.rcode == 0 ? "NOERROR/NODATA" : ProtocolNames.rcode(t.rcode ?? 0))
-                if !groups[g].rows.contains(where: { $0.resolver == t.resolver && $0.address == nil && $0.answerStatus == status }) {
-                    groups[g].rows.append(EndpointRow(resolver: t.resolver, resolverClass: d.resolverClass, address: nil,
-                                                      answerStatus: status, addressClass: nil))
-                }
-            }
-            for a in addresses where !groups[g].rows.contains(where: { $0.resolver == t.resolver && $0.address == a }) {
-                groups[g].rows.append(EndpointRow(resolver: t.resolver, resolverClass: d.resolverClass, address: a,
-                                                  answerStatus: nil, addressClass: d.answerClass))
-            }
-        }
-        for f in analysis.flows where f.isSSM {
-            let g = groupIndex(laneName(f))
-            let source = dns(f.dnsIndex)
-            let resolver = source?.transaction.resolver
-            let row: Int
-            if let i = groups[g].rows.firstIndex(where: { $0.address == f.record.server && $0.resolver == resolver }) {
-                row = i
-            } else {
-                groups[g].rows.append(EndpointRow(resolver: resolver, resolverClass: source?.resolverClass,
-                                                  address: f.record.server, answerStatus: nil, addressClass: f.addressClass))
-                row = groups[g].rows.count - 1
-            }
-            groups[g].rows[row].addressClass = f.addressClass
-            groups[g].rows[row].attempts += 1
-            groups[g].rows[row].synRetransmits += f.record.synRetransmits
-            groups[g].rows[row].proxied = groups[g].rows[row].proxied || f.path == .proxy
-            if let li = groups[g].rows[row].labels.firstIndex(where: { $0.0 == f.label }) {
-                groups[g].rows[row].labels[li].1 += 1
-            } else {
-                groups[g].rows[row].labels.append((f.label, 1))
-            }
-        }
-        return groups
-    }
-
-    /// `timeout ×3, vpc-endpoint ×1` or `—`.
-    static func labelSummary(_ row: EndpointRow) -> String {
-        if row.labels.isEmpty { return "—" }
-        return row.labels.map { $0.1 > 1 ? "\($0.0.rawValue) ×\($0.1)" : $0.0.rawValue }.joined(separator: ", ")
-    }
-
-    /// `4 (SYN ×12)` or `0`.
-    static func attemptsSummary(_ row: EndpointRow) -> String {
-        row.synRetransmits > 0 ? "\(row.attempts) (SYN+\(row.synRetransmits))" : "\(row.attempts)"
-    }
-
-    static func answerText(_ row: EndpointRow) -> String {
-        if let a = row.address { return AddressText.text(a) }
-        return row.answerStatus ?? "—"
-    }
-
-    static func resolverText(_ row: EndpointRow) -> String {
-        guard let r = row.resolver else { return "—" }
-        let kind = row.resolverClass == .amazonProvided ? " (AmazonProvidedDNS)" : ""
-        return AddressText.text(r) + kind
-    }
-
     // MARK: - Small helpers
 
+    /// Items in first-seen order without repeats.
     func unique(_ items: [String]) -> [String] {
-        var out: [String] = []
-        for i in items where !out.contains(i) { out.append(i) }
-        return out
+        var seen: Set<String> = []
+        return items.filter { seen.insert($0).inserted }
     }
+
+    /// How many of a finding's flows or DNS transactions are looked at for its sentences, filter and log lines.
+    static let sampleLimit = 256
+
+    /// Rows of the long tables (timeline, DNS, evidence) in Markdown and HTML; the JSON report has them all.
+    static let tableRowLimit = 200
 
     func relative(_ t: Timestamp) -> String { TimeText.offset(t, from: origin) }
 

@@ -88,7 +88,7 @@ extension ReportContext {
             }
             if let m = r.clientHelloCompleted, let ch = r.clientHello {
                 var d = "SNI \(ch.serverName.map(Escape.wireBytes) ?? "—"), \(ch.recordBytes) B"
-                if r.clientHelloSegments > 1 { d += ", \(r.clientHelloSegments) TCP segments" }
+                if r.clientHelloSegments > 1 { d += ", \(r.clientHelloSegments) \(messages.ui(.tcpSegments))" }
                 if ch.offersPostQuantum { d += ", X25519MLKEM768" }
                 events.append(TimelineEvent(moment: m, kind: .clientHello, lane: lane, detail: d))
             }
@@ -96,12 +96,12 @@ extension ReportContext {
                 events.append(TimelineEvent(moment: m, kind: .serverHello, lane: lane, detail: ProtocolNames.tlsVersion(sh.negotiatedVersion)))
             }
             if let m = r.alertAt, let a = r.alert {
-                let from = r.alertFromServer ? "server" : "client"
+                let from = messages.ui(r.alertFromServer ? .fromServer : .fromClient)
                 events.append(TimelineEvent(moment: m, kind: .alert, lane: lane, detail: "\(from): \(ProtocolNames.alert(a.description).rfc)"))
             }
             if let m = r.establishedAt { events.append(TimelineEvent(moment: m, kind: .established, lane: lane, detail: ft)) }
-            if let m = r.clientReset { events.append(TimelineEvent(moment: m, kind: .clientReset, lane: lane, detail: "client → server")) }
-            if let m = r.serverReset { events.append(TimelineEvent(moment: m, kind: .serverReset, lane: lane, detail: "server → client")) }
+            if let m = r.clientReset { events.append(TimelineEvent(moment: m, kind: .clientReset, lane: lane, detail: messages.ui(.clientToServer))) }
+            if let m = r.serverReset { events.append(TimelineEvent(moment: m, kind: .serverReset, lane: lane, detail: messages.ui(.serverToClient))) }
         }
         return events.sorted { ($0.moment.time, $0.moment.ref) < ($1.moment.time, $1.moment.ref) }
     }

@@ -16,7 +16,8 @@ enum UIText: CaseIterable {
     case time, frame, event, client, server, type, rcode, rtt, status, timedOut, answered, noAnswer
     case legend, dnsQuery, dnsAnswer, vpcCIDRs, inferred, given, resolvers, resolverClass, queries, counters
     case generatedBy, none, moreEvents, whatToDo, noEndpoints, noDNS, notConnected, tlsVersion, sni
-    case captureWindow, timelineCaption, seconds, noFindings, more
+    case captureWindow, timelineCaption, seconds, noFindings, more, moreRows, healthy
+    case tcpSegments, fromServer, fromClient, clientToServer, serverToClient
 }
 
 struct Messages {

@@ -77,6 +77,13 @@ enum EnglishCatalog {
         case .seconds: "s"
         case .noFindings: "No findings."
         case .more: "more"
+        case .healthy: "healthy"
+        case .tcpSegments: "TCP segments"
+        case .fromServer: "from the server"
+        case .fromClient: "from the client"
+        case .clientToServer: "client → server"
+        case .serverToClient: "server → client"
+        case .moreRows: "more rows not shown; the JSON report has them all"
         }
     }
 
@@ -96,7 +103,7 @@ enum EnglishCatalog {
         case .clients: "the instance"
         case .region: "<region>"
         case .rcode: "an error"
-        case .alert: "an alert"
+        case .alert: "no alert; no ServerHello came back"
         case .port: "443"
         }
     }
@@ -143,7 +150,7 @@ enum EnglishCatalog {
         case .dnsError:
             "The SSM agent cannot resolve {hosts} because the DNS server {resolvers} answers with {rcode}."
         case .noSSMTraffic:
-            "The capture holds no traffic to the SSM endpoints, so the agent did not try to connect while it was recording."
+            "The capture holds no traffic to the SSM endpoints: the agent did not try to connect while it was recording."
         case .healthyVPCEndpoint:
             "The SSM agent reaches {hosts} through the VPC endpoint at the private addresses {addresses}, and the TLS handshakes complete."
         case .healthyInternet:

@@ -77,6 +77,13 @@ enum JapaneseCatalog {
         case .seconds: "秒"
         case .noFindings: "検出事項はありません。"
         case .more: "件"
+        case .healthy: "正常"
+        case .tcpSegments: "TCP セグメント"
+        case .fromServer: "サーバーから"
+        case .fromClient: "クライアントから"
+        case .clientToServer: "クライアント → サーバー"
+        case .serverToClient: "サーバー → クライアント"
+        case .moreRows: "件の行を省略 (JSON レポートにはすべて含まれます)"
         }
     }
 
@@ -96,7 +103,7 @@ enum JapaneseCatalog {
         case .clients: "インスタンス"
         case .region: "<リージョン>"
         case .rcode: "エラー"
-        case .alert: "アラート"
+        case .alert: "アラートはなく、ServerHello も返ってきません"
         case .port: "443"
         }
     }
@@ -143,7 +150,7 @@ enum JapaneseCatalog {
         case .dnsError:
             "DNS サーバー {resolvers} が {rcode} を返すため、SSM エージェントは {hosts} を名前解決できません。"
         case .noSSMTraffic:
-            "キャプチャに SSM エンドポイントへの通信が含まれていないため、記録中に SSM エージェントは接続を試みていません。"
+            "キャプチャに SSM エンドポイントへの通信が含まれておらず、記録中に SSM エージェントは接続を試みていません。"
         case .healthyVPCEndpoint:
             "SSM エージェントは VPC エンドポイントのプライベートアドレス {addresses} を経由して {hosts} に到達しており、TLS ハンドシェイクも完了しています。"
         case .healthyInternet:

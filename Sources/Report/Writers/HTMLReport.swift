@@ -31,7 +31,7 @@ struct HTMLReport {
         out.append("<body>")
         out.append("<main>")
         out.append("<h1>\(t(.reportTitle))</h1>")
-        out.append("<p class=\"verdict \(verdictClass)\"><span class=\"badge\">\(h(m.severity(a.verdict.severity)))</span> \(context.verdictSentence(.html))</p>")
+        out.append("<p class=\"verdict \(verdictClass)\"><span class=\"badge\">\(h(context.verdictBadge))</span> \(context.verdictSentence(.html))</p>")
         summary(&out)
         timeline(&out)
         endpoints(&out)
@@ -40,6 +40,7 @@ struct HTMLReport {
         comparison(&out)
         agentLog(&out)
         capture(&out)
+        timelineEvents(&out)
         out.append("<footer>\(t(.generatedBy)) ssmpath \(d(context.options.toolVersion))</footer>")
         out.append("</main>")
         out.append("</body>")
@@ -57,7 +58,9 @@ struct HTMLReport {
             var cells = ""
             for (i, cell) in row.enumerated() {
                 let cls = i < classes.count && !classes[i].isEmpty ? " class=\"\(classes[i])\"" : ""
-                cells += "<td\(cls)>\(cell)</td>"
+                // The header again, for the stacked layout at phone width (headers are already escaped).
+                let label = i < headers.count ? " data-label=\"\(headers[i])\"" : ""
+                cells += "<td\(cls)\(label)>\(cell)</td>"
             }
             out.append("<tr>\(cells)</tr>")
         }
@@ -77,6 +80,11 @@ struct HTMLReport {
 
     private func pre(_ lines: [String]) -> String {
         "<pre><code>" + lines.map(d).joined(separator: "\n") + "</code></pre>"
+    }
+
+    private func moreRows(_ total: Int, into out: inout [String]) {
+        guard total > ReportContext.tableRowLimit else { return }
+        out.append("<p>… \(total - ReportContext.tableRowLimit) \(t(.moreRows))</p>")
     }
 
     // MARK: - Sections
@@ -103,6 +111,15 @@ struct HTMLReport {
             return
         }
         out.append(SVGTimeline(context: context).render())
+        out.append("<p><a href=\"#events\">\(t(.timeline)): \(events.count) ↓</a></p>")
+        out.append("</section>")
+    }
+
+    /// Every event as a table, after the rest: long, and mostly for reading alongside Wireshark.
+    private func timelineEvents(_ out: inout [String]) {
+        let events = context.timelineEvents
+        guard !events.isEmpty else { return }
+        out.append("<section id=\"events\"><h2>\(t(.timeline))</h2>")
         let rows = events.prefix(Self.timelineLimit).map { e in
             [context.relative(e.moment.time), h(context.frameText(e.moment.ref)), d(e.lane), h(m.evidenceKind(e.kind.evidenceKind)), d(e.detail)]
         }
@@ -140,7 +157,7 @@ struct HTMLReport {
             out.append("<p>\(t(.noDNS))</p></section>")
             return
         }
-        let rows = items.map { x in
+        let rows = items.prefix(ReportContext.tableRowLimit).map { x in
             let tr = x.transaction
             return [context.relative(tr.query.time), d(AddressText.text(tr.client)),
                     d(AddressText.text(tr.resolver)) + (x.resolverClass == .amazonProvided ? " <small>(AmazonProvidedDNS)</small>" : ""),
@@ -148,8 +165,9 @@ struct HTMLReport {
                     tr.response != nil ? t(.answered) : "<span class=\"label l-timeout\">\(t(.timedOut))</span>",
                     d(context.dnsAnswerText(x)), tr.rttMilliseconds.map(TimeText.milliseconds) ?? "—"]
         }
-        table([t(.time), t(.client), t(.resolver), t(.hostname), t(.type), t(.status), t(.answer), t(.rtt)], rows,
+        table([t(.time), t(.client), t(.resolver), t(.hostname), t(.type), t(.status), t(.answer), t(.rtt)], Array(rows),
               classes: ["num", "name", "name", "name", "", "", "name", "num"], into: &out)
+        moreRows(items.count, into: &out)
         out.append("</section>")
     }
 
@@ -165,10 +183,11 @@ struct HTMLReport {
             out.append("<p>\(p.render(m.findingDetail(f.code), values))</p>")
             if !f.evidence.isEmpty {
                 out.append("<h4>\(t(.evidence))</h4>")
-                let rows = f.evidence.map { e in
+                let rows = f.evidence.prefix(ReportContext.tableRowLimit).map { e in
                     [h(context.frameText(e.moment.ref)), context.relative(e.moment.time), h(m.evidenceKind(e.kind)), d(context.evidenceDetail(e))]
                 }
-                table([t(.frame), t(.time), t(.event), t(.evidence)], rows, classes: ["num", "num", "", "name"], into: &out)
+                table([t(.frame), t(.time), t(.event), t(.evidence)], Array(rows), classes: ["num", "num", "", "name"], into: &out)
+                moreRows(f.evidence.count, into: &out)
             }
             if !f.remedies.isEmpty {
                 out.append("<h4>\(t(.whatToDo))</h4><ol>")

@@ -64,9 +64,23 @@ extension HTMLReport {
         .swatch{display:inline-block;width:1.6rem;height:.7rem;border-radius:2px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
         .timeline{overflow-x:auto;border:1px solid var(--line);border-radius:6px;margin:.5rem 0}
         .timeline svg{display:block;min-width:44rem;width:100%;height:auto}
+        figure{margin:0}
+        a{color:#0969da}
         figcaption{color:var(--muted);font-size:.85rem;margin:.25rem 0 1rem}
         footer{margin:2rem 0 1rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);padding-top:.5rem}
-        @media (max-width:40rem){body{font-size:15px}main{padding:.6rem}h1{font-size:1.3rem}.verdict{font-size:1.05rem}}
+        @media (max-width:40rem){
+          body{font-size:15px}main{padding:.6rem}h1{font-size:1.3rem}.verdict{font-size:1.05rem}
+          .scroll{border:none;overflow-x:visible}
+          .scroll table,.scroll tbody,.scroll tr,.scroll td{display:block;width:100%}
+          .scroll thead{display:none}
+          .scroll tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .5rem;padding:.25rem 0}
+          .scroll td{display:grid;grid-template-columns:6rem 1fr;gap:.5rem;border:none;padding:.15rem .6rem;min-width:0}
+          .scroll td::before{content:attr(data-label);font-family:system-ui,sans-serif;font-weight:600;color:var(--muted);font-size:.8rem}
+          td.num{white-space:normal}
+          article.finding{padding:.1rem .6rem .5rem}
+          ol{padding-left:1.25rem}
+          .scroll td>span,.scroll td>code{justify-self:start}
+        }
         @media print{
           body{font-size:11pt}
           main{max-width:none;padding:0}

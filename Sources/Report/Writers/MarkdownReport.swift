@@ -13,10 +13,9 @@ struct MarkdownReport {
 
     func render() -> String {
         var out: [String] = []
-        let a = context.analysis
         out.append("# " + m.ui(.reportTitle))
         out.append("")
-        out.append("**\(m.ui(.verdict)) (\(m.severity(a.verdict.severity))):** " + context.verdictSentence(.markdown))
+        out.append("**\(m.ui(.verdict)) (\(context.verdictBadge)):** " + context.verdictSentence(.markdown))
         out.append("")
         summary(&out)
         timeline(&out)
@@ -53,6 +52,12 @@ struct MarkdownReport {
         out.append(fence + "text")
         out += body
         out.append(fence)
+        out.append("")
+    }
+
+    private func moreRows(_ total: Int, into out: inout [String]) {
+        guard total > ReportContext.tableRowLimit else { return }
+        out.append("… \(total - ReportContext.tableRowLimit) \(m.ui(.moreRows))")
         out.append("")
     }
 
@@ -107,6 +112,11 @@ struct MarkdownReport {
             }
         }
         table([m.ui(.hostname), m.ui(.resolver), m.ui(.answer), m.ui(.addressClass), m.ui(.label), m.ui(.attempts)], rows, into: &out)
+        let present = FlowLabel.allCases.filter { label in context.analysis.flows.contains { $0.isSSM && $0.label == label } }
+        if !present.isEmpty {
+            out.append("\(m.ui(.legend)): " + present.map { "`\($0.rawValue)` \(m.labelDescription($0))" }.joined(separator: "; "))
+            out.append("")
+        }
     }
 
     private func dnsTable(_ out: inout [String]) {
@@ -118,7 +128,7 @@ struct MarkdownReport {
             out.append("")
             return
         }
-        let rows = items.map { x in
+        let rows = items.prefix(ReportContext.tableRowLimit).map { x in
             let t = x.transaction
             return [context.relative(t.query.time), d(AddressText.text(t.client)),
                     d(AddressText.text(t.resolver)) + (x.resolverClass == .amazonProvided ? " (AmazonProvidedDNS)" : ""),
@@ -127,7 +137,8 @@ struct MarkdownReport {
                     d(context.dnsAnswerText(x)), t.rttMilliseconds.map(TimeText.milliseconds) ?? "—"]
         }
         table([m.ui(.time), m.ui(.client), m.ui(.resolver), m.ui(.hostname), m.ui(.type), m.ui(.status), m.ui(.answer), m.ui(.rtt)],
-              rows, into: &out)
+              Array(rows), into: &out)
+        moreRows(items.count, into: &out)
     }
 
     private func findings(_ out: inout [String]) {
@@ -146,10 +157,11 @@ struct MarkdownReport {
             if !f.evidence.isEmpty {
                 out.append("**\(m.ui(.evidence))**")
                 out.append("")
-                let rows = f.evidence.map { e in
+                let rows = f.evidence.prefix(ReportContext.tableRowLimit).map { e in
                     [context.frameText(e.moment.ref), context.relative(e.moment.time), m.evidenceKind(e.kind), d(context.evidenceDetail(e))]
                 }
-                table([m.ui(.frame), m.ui(.time), m.ui(.event), m.ui(.evidence)], rows, into: &out)
+                table([m.ui(.frame), m.ui(.time), m.ui(.event), m.ui(.evidence)], Array(rows), into: &out)
+                moreRows(f.evidence.count, into: &out)
             }
             if !f.remedies.isEmpty {
                 out.append("**\(m.ui(.whatToDo))**")

@@ -9,10 +9,14 @@ struct SVGTimeline {
     private let width = 1000.0
     private let left = 12.0
     private let right = 12.0
-    private let axisHeight = 28.0
-    private let laneTitle = 18.0
-    private let rowHeight = 14.0
+    private let axisHeight = 30.0
+    private let laneTitle = 20.0
+    private let rowHeight = 18.0
     private let laneGap = 12.0
+
+    /// Marks drawn at most, per kind; a long capture keeps the page small (the tables and JSON have the rest).
+    static let maxFlows = 1_500
+    static let maxDNS = 1_500
 
     private struct Lane {
         var name: String
@@ -45,8 +49,8 @@ struct SVGTimeline {
             return lanes.count - 1
         }
         var laneRowEnds: [[Double]] = []
-        for d in a.dns { let i = laneIndex(d.transaction.name.text); lanes[i].dns.append(d) }
-        for f in a.flows.sorted(by: { $0.record.first.time < $1.record.first.time }) {
+        for d in a.dns.prefix(Self.maxDNS) { let i = laneIndex(d.transaction.name.text); lanes[i].dns.append(d) }
+        for f in a.flows.prefix(Self.maxFlows).sorted(by: { $0.record.first.time < $1.record.first.time }) {
             let i = laneIndex(context.laneName(f))
             while laneRowEnds.count < lanes.count { laneRowEnds.append([]) }
             let start = x(f.record.syns.first?.time ?? f.record.first.time)
@@ -68,7 +72,7 @@ struct SVGTimeline {
         var svg: [String] = []
         let caption = Escape.html(m.ui(.timelineCaption))
         svg.append("<figure class=\"timeline-figure\"><div class=\"timeline\">")
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(Escape.html(m.ui(.timeline)))\" font-family=\"system-ui,'Noto Sans CJK JP',sans-serif\" font-size=\"12\">")
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(Escape.html(m.ui(.timeline)))\" font-family=\"system-ui,'Noto Sans CJK JP',sans-serif\" font-size=\"13\">")
         svg.append("<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#fff\"/>")
 
         // Axis with ticks relative to the capture start.
@@ -92,7 +96,7 @@ struct SVGTimeline {
             if index % 2 == 1 {
                 svg.append("<rect x=\"0\" y=\"\(n(y - laneGap / 2))\" width=\"\(n(width))\" height=\"\(n(laneHeight + laneGap))\" fill=\"#f6f8fa\" opacity=\"0.7\"/>")
             }
-            svg.append("<text x=\"\(n(left))\" y=\"\(n(y + 12))\" font-weight=\"600\" font-size=\"13\" fill=\"#1b1f24\">\(Escape.html(lane.name))</text>")
+            svg.append("<text x=\"\(n(left))\" y=\"\(n(y + 14))\" font-weight=\"600\" font-size=\"15\" fill=\"#1b1f24\">\(Escape.html(lane.name))</text>")
             var rowY = y + laneTitle
             if !lane.dns.isEmpty {
                 let cy = rowY + rowHeight / 2
@@ -110,6 +114,9 @@ struct SVGTimeline {
         legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><path d=\"M6 0.5 L11.5 6 L6 11.5 L0.5 6 Z\" fill=\"#1a7f37\"/></svg>\(Escape.html(m.ui(.dnsAnswer)))</li>"
         legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"4.5\" fill=\"#fff\" stroke=\"#c62828\" stroke-width=\"2\"/></svg>\(Escape.html(m.evidenceKind(.dnsTimeout)))</li>"
         legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect x=\"0\" y=\"2\" width=\"12\" height=\"8\" fill=\"#c62828\"/><line x1=\"6\" y1=\"0\" x2=\"6\" y2=\"12\" stroke=\"#1b1f24\" stroke-width=\"2\"/></svg>\(Escape.html(m.evidenceKind(.synRetransmit)))</li>"
+        if a.flows.contains(where: { $0.record.clientHelloCompleted != nil }) {
+            legend += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect x=\"0\" y=\"2\" width=\"12\" height=\"8\" fill=\"#57606a\"/><circle cx=\"6\" cy=\"6\" r=\"3\" fill=\"#fff\"/></svg>\(Escape.html(m.evidenceKind(.clientHello)))</li>"
+        }
         let present = FlowLabel.allCases.filter { label in a.flows.contains { $0.label == label } }
         for label in present {
             legend += "<li><span class=\"swatch\" style=\"background:\(LabelColor.fill(label))\"></span><code>\(label.rawValue)</code> \(Escape.html(m.labelDescription(label)))</li>"
@@ -133,12 +140,12 @@ struct SVGTimeline {
             let colour = ok ? (d.answerClass == .public ? "#bc4c00" : "#1a7f37") : "#cf222e"
             if !t.responseOnly {
                 out.append("<line x1=\"\(n(qx))\" y1=\"\(n(cy))\" x2=\"\(n(rx))\" y2=\"\(n(cy))\" stroke=\"#8c959f\" stroke-dasharray=\"2 2\"/>")
-                out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"4.5\" fill=\"#0969da\"><title>\(title)</title></circle>")
+                out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"5.5\" fill=\"#0969da\"><title>\(title)</title></circle>")
             }
             let answerTitle = Escape.html("\(context.relative(r.time)) \(context.dnsAnswerText(d))")
             out.append("<path d=\"M\(n(rx)) \(n(cy - 5.5)) L\(n(rx + 5.5)) \(n(cy)) L\(n(rx)) \(n(cy + 5.5)) L\(n(rx - 5.5)) \(n(cy)) Z\" fill=\"\(colour)\"><title>\(answerTitle)</title></path>")
         } else {
-            out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"4.5\" fill=\"#fff\" stroke=\"#c62828\" stroke-width=\"2\"><title>\(title) (timeout)</title></circle>")
+            out.append("<circle cx=\"\(n(qx))\" cy=\"\(n(cy))\" r=\"5.5\" fill=\"#fff\" stroke=\"#c62828\" stroke-width=\"2\"><title>\(title) (timeout)</title></circle>")
         }
         return out
     }
@@ -147,8 +154,8 @@ struct SVGTimeline {
         let r = f.record
         let start = x(r.syns.first?.time ?? r.first.time)
         let end = max(x(r.last.time), start + 4)
-        let barTop = top + 2
-        let barHeight = rowHeight - 4
+        let barTop = top + 3
+        let barHeight = rowHeight - 6
         var out: [String] = []
         let title = Escape.html("\(context.relative(r.first.time)) \(context.flowText(f)) \(f.label.rawValue)"
                                 + (r.synRetransmits > 0 ? ", SYN ×\(r.synCount)" : ""))
@@ -156,6 +163,14 @@ struct SVGTimeline {
         for s in r.syns.dropFirst() {
             let sx = x(s.time)
             out.append("<line x1=\"\(n(sx))\" y1=\"\(n(barTop - 1.5))\" x2=\"\(n(sx))\" y2=\"\(n(barTop + barHeight + 1.5))\" stroke=\"#1b1f24\" stroke-width=\"2\"/>")
+        }
+        if let hello = r.clientHelloCompleted {
+            // The ClientHello: a white notch; hollow when it took two or more TCP segments.
+            let hx = x(hello.time)
+            let split = r.clientHelloSegments > 1
+            let helloTitle = Escape.html("\(context.relative(hello.time)) ClientHello"
+                                         + (split ? ", \(r.clientHelloSegments) \(context.messages.ui(.tcpSegments))" : ""))
+            out.append("<circle cx=\"\(n(hx))\" cy=\"\(n(barTop + barHeight / 2))\" r=\"3\" fill=\"\(split ? "none" : "#fff")\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(helloTitle)</title></circle>")
         }
         if let reset = r.serverReset ?? r.clientReset {
             let rx = x(reset.time)

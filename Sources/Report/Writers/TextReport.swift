@@ -49,7 +49,7 @@ struct TextReport {
         out.append(paint(m.ui(.reportTitle), .bold) + paint(" — ssmpath \(Escape.terminal(context.options.toolVersion))", .dim))
         out.append("")
         let verdictColor = severityColor(a.verdict.severity, healthy: Self.isHealthy(a.verdict.code))
-        let badge = "[\(m.severity(a.verdict.severity))] "
+        let badge = "[\(context.verdictBadge)] "
         let sentence = TextLayout.wrap(context.verdictSentence(.terminal), width: w, firstIndent: badge,
                                        indent: String(repeating: " ", count: TextLayout.width(badge)))
         for (i, line) in sentence.enumerated() {
@@ -96,7 +96,7 @@ struct TextReport {
             out += TextLayout.wrap(body, width: w, firstIndent: "     ", indent: "     ")
             if isVerdict && !f.evidence.isEmpty {
                 out.append("     " + paint(m.ui(.evidence), .dim))
-                for e in f.evidence.prefix(4) {
+                for e in f.evidence.prefix(3) {
                     let line = "\(context.frameText(e.moment.ref)) \(context.relative(e.moment.time)) \(m.evidenceKind(e.kind)): "
                         + Escape.terminal(context.evidenceDetail(e))
                     out += TextLayout.wrap(line, width: w, firstIndent: "       ", indent: "         ")
@@ -121,7 +121,7 @@ struct TextReport {
 
         // One line per capture file.
         for c in context.captures {
-            var line = "\(m.ui(.captureMetadata)): \(Escape.terminal(c.path)) (\(Escape.terminal(c.format))), \(c.packets) \(m.ui(.packets).lowercased())"
+            var line = "\(m.ui(.captureMetadata)): \(Escape.terminal(c.path)) (\(Escape.terminal(c.format))), \(m.ui(.packets)) \(c.packets)"
             if let f = c.firstPacket, let l = c.lastPacket { line += ", \(TimeText.iso8601(f)) – \(TimeText.iso8601(l))" }
             out += TextLayout.wrap(line, width: w, indent: "  ").map { paint($0, .dim) }
             for warning in c.warnings.prefix(3) {
