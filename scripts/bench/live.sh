@@ -4,7 +4,7 @@
 # same Capture → Decode → Flows stages) while the CLI has no `live` subcommand.
 #
 # Builds two namespaces joined by a veth (bench-lsrc/bench-l0 ══ bench-l1/bench-lsnk, offloads off),
-# starts `ssmpath live --interface bench-l1 --duration SECONDS+4 --format json` in bench-lsnk, and
+# starts `ssmpath live --interface bench-l1 --duration SECONDS+8 --format json` in bench-lsnk, and
 # replays BENCH_LIVE_SLICE (default 200000) packets of CAPTURE from bench-lsrc with
 # `tcpreplay --pps=PPS --preload-pcap` (PPS "top" = --topspeed): real lab traffic, every packet under
 # 1000 bytes (DNS, handshakes, ACKs, short connections) and one in four bulk data frames (make-live-mix.py)
@@ -70,8 +70,9 @@ ip -n $SNK link set bench-l1 up
 ip netns exec $SRC ethtool -K bench-l0 tso off gso off gro off tx off >/dev/null
 ip netns exec $SNK ethtool -K bench-l1 tso off gso off gro off tx off >/dev/null
 
-# The sniffer runs 4 s longer than the replay (tcpreplay preloads first); rates are per replay second.
-SNIFF_SECONDS=$((SECONDS_TO_RUN + 4))
+# The sniffer runs 8 s longer than the replay (tcpreplay preloads first, and a sniffer that lags
+# must drain its ring before the deadline); rates are per replay second.
+SNIFF_SECONDS=$((SECONDS_TO_RUN + 8))
 log "ssmpath live on bench-l1 for ${SNIFF_SECONDS}s; tcpreplay at $PPS packets/s for ${SECONDS_TO_RUN}s"
 if [[ $(basename "$SSMPATH") == StageBench ]]; then  # stand-in while the CLI has no `live`
     SNIFF=("$SSMPATH" live bench-l1 "$SNIFF_SECONDS")

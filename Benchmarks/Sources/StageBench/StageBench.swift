@@ -8,6 +8,7 @@
 // Prints one line of counts to stderr. Exit 2 on a usage or capture error.
 // `StageBench live INTERFACE SECONDS` sniffs an interface through the same stages (decode, flows)
 // and prints one JSON line of counters (packetsSeen, kernelDropped, ...).
+// Flow limits: defaults, or STAGEBENCH_MAX_FLOWS / STAGEBENCH_MAX_RETAINED / STAGEBENCH_MAX_PENDING_DNS.
 // `StageBench layout` prints the inline size of the records flow tracking keeps.
 import Capture
 import Correlate
@@ -51,7 +52,7 @@ enum StageBench {
             fail("StageBench: \(error)")
         }
         var decoder = PacketDecoder()
-        let tracker = FlowTracker(limits: FlowLimits(), retainFlow: retainLikelySSM)
+        let tracker = FlowTracker(limits: limitsFromEnvironment(), retainFlow: retainLikelySSM)
         var packets: Int64 = 0
         var decoded: Int64 = 0
         var firstBytes: UInt64 = 0
@@ -130,6 +131,20 @@ enum StageBench {
               + "\"kernelDropped\": \(stats.map { Int($0.dropped) } ?? -1), "
               + "\"interfaceDropped\": \(stats.map { Int($0.interfaceDropped) } ?? -1), "
               + "\"flowsKept\": \(result.flows.count), \"dnsTransactions\": \(result.dns.count)}")
+    }
+
+    /// FlowLimits defaults, overridden by STAGEBENCH_MAX_FLOWS, STAGEBENCH_MAX_RETAINED (flows and DNS)
+    /// and STAGEBENCH_MAX_PENDING_DNS, to see how memory follows the limits.
+    static func limitsFromEnvironment() -> FlowLimits {
+        var limits = FlowLimits()
+        func value(_ name: String) -> Int? { getenv(name).flatMap { Int(String(cString: $0)) } }
+        if let flows = value("STAGEBENCH_MAX_FLOWS") { limits.maxActiveFlows = flows }
+        if let retained = value("STAGEBENCH_MAX_RETAINED") {
+            limits.maxRetainedFlows = retained
+            limits.maxRetainedDNS = retained
+        }
+        if let pending = value("STAGEBENCH_MAX_PENDING_DNS") { limits.maxPendingDNS = pending }
+        return limits
     }
 
     /// The flows `ssmpath analyze` keeps without --all (as in its AnalysisPipeline): flows whose
