@@ -7,7 +7,8 @@
 //   report     + ReportWriter.render as JSON (written to stdout; send it to /dev/null)
 // Prints one line of counts to stderr. Exit 2 on a usage or capture error.
 // `StageBench live INTERFACE SECONDS` sniffs an interface through the same stages (decode, flows)
-// and prints one JSON line of counters (packetsSeen, kernelDropped, ...).
+// and prints one JSON line of counters (packetsSeen, kernelDropped, ...); STAGEBENCH_BUFFER_MIB sets
+// the kernel buffer size.
 // Flow limits: defaults, or STAGEBENCH_MAX_FLOWS / STAGEBENCH_MAX_RETAINED / STAGEBENCH_MAX_PENDING_DNS.
 // `StageBench layout` prints the inline size of the records flow tracking keeps.
 import Capture
@@ -94,6 +95,9 @@ enum StageBench {
     static func runLive(interface: String, seconds: Int) {
         var options = LiveCaptureOptions(interface: interface)
         options.promiscuous = true
+        if let mib = getenv("STAGEBENCH_BUFFER_MIB").flatMap({ Int32(String(cString: $0)) }) {
+            options.bufferSize = mib &* 1_048_576  // libpcap's kernel buffer (LiveCaptureOptions default 8 MiB)
+        }
         let capture: LiveCapture
         do {
             capture = try LiveCapture(options: options)
