@@ -44,7 +44,12 @@ done
 (( ${#TARGETS[@]} )) || TARGETS=("${ALL_TARGETS[@]}")
 
 # MARK: - Build
-BUILD_FLAGS=(--package-path "$HERE" -c debug --sanitize=fuzzer --sanitize=address)
+# swiftc honours only the LAST -sanitize= option when compiling, and SwiftPM's
+# `--sanitize=fuzzer --sanitize=address` come out in either order from build to build: half the
+# builds then have ASan but no coverage ("no interesting inputs ... instrumented?"). So: SwiftPM's
+# --sanitize=fuzzer (it then leaves `main` to libFuzzer), and -Xswiftc -sanitize=fuzzer,address,
+# which comes last on every swiftc command line.
+BUILD_FLAGS=(--package-path "$HERE" -c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 log "swift build ${BUILD_FLAGS[*]}"
 mkdir -p "$WORK"
 build_status=0
@@ -53,6 +58,12 @@ swift build "${BUILD_FLAGS[@]}" > "$WORK/build.log" 2>&1 || build_status=$?
 grep -v "Cannot export local symbol" "$WORK/build.log" | tail -20 >&2
 (( build_status == 0 )) || { echo "Fuzz/run.sh: build failed" >&2; exit 2; }
 BIN=$(swift build "${BUILD_FLAGS[@]}" --show-bin-path)
+# A fuzzer without coverage only finds crashes by luck: check the instrumentation is there.
+sancov_sections=$(objdump -h "$BIN/FuzzSupport.build/FuzzInput.swift.o" 2>/dev/null | grep -c sancov || true)
+if command -v objdump >/dev/null && (( ${sancov_sections:-0} == 0 )); then
+    echo "Fuzz/run.sh: objects carry no coverage counters (__sancov sections): check the sanitizer flags" >&2
+    exit 2
+fi
 for target in "${TARGETS[@]}"; do
     [[ -x $BIN/$target ]] || { echo "Fuzz/run.sh: $target was not built (see above)" >&2; exit 2; }
 done
@@ -102,8 +113,8 @@ for target in "${TARGETS[@]}"; do
         -artifact_prefix="$crashers/" "$corpus" "$WORK/seeds/$target" \
         > "$WORK/logs/$target.log" 2>&1 || code=$?
     after=$(find "$crashers" -type f | wc -l)
-    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$WORK/logs/$target.log" | grep -oE '[0-9]+$' | tail -1)
-    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$WORK/logs/$target.log" | tail -1)
+    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$WORK/logs/$target.log" | grep -oE '[0-9]+$' | tail -1 || true)
+    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$WORK/logs/$target.log" | tail -1 || true)
     corpus_size=$(find "$corpus" -type f | wc -l)
     if (( after > before )) || (( code != 0 )); then
         status=1
