@@ -76,10 +76,11 @@ if (( REPLAY )); then
         files=("$HERE/Crashers/$target"/*)
         shopt -u nullglob
         (( ${#files[@]} )) || continue
-        if "$BIN/$target" -runs=1 "${files[@]}" > "$WORK-replay-$target.log" 2>&1; then
+        mkdir -p "$WORK/logs"
+        if "$BIN/$target" -runs=1 "${files[@]}" > "$WORK/logs/replay-$target.log" 2>&1; then
             log "$target: ${#files[@]} saved crasher(s) pass"
         else
-            log "$target: a saved crasher still fails (log: $WORK-replay-$target.log)"
+            log "$target: a saved crasher still fails (log: $WORK/logs/replay-$target.log)"
             failed=1
         fi
     done
