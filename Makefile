@@ -14,11 +14,9 @@ deps:
 build:
 	$(SWIFT) build -c release
 
-## demo: analyze every capture in Captures/ (a message when there is none)
+## demo: analyze every capture in Captures/; a report per capture (all formats, en and ja) in reports/
 demo: deps build
-	@shopt -s nullglob; files=(Captures/*.pcap Captures/*.pcapng Captures/*.gz); \
-	if [[ $${#files[@]} -eq 0 ]]; then echo "demo: no captures in Captures/"; \
-	else echo "$(BINARY) analyze $${files[*]}"; $(BINARY) analyze "$${files[@]}"; fi
+	bash scripts/demo.sh
 
 ## test: every test target (Swift Testing runs tests in parallel)
 test: deps

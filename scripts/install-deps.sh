@@ -26,6 +26,8 @@ need_command tinyproxy tinyproxy-bin    # lab HTTP CONNECT proxy (binary only, n
 need_command openssl openssl
 need_command curl curl
 need_command chromium chromium          # renders the HTML report in tests
+need_package() { dpkg -s "$1" >/dev/null 2>&1 || want "$1"; }
+need_package fonts-noto-cjk   # Japanese glyphs in the HTML report screenshots
 need_command ip iproute2                # network namespaces, veth pairs
 need_command iptables iptables
 need_command gzip gzip

@@ -262,6 +262,18 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case limitsHit = "limits-hit"
 }
 
+extension FindingCode {
+    /// Root causes in verdict precedence (the first decisive one present is the verdict).
+    public static let rootCausePrecedence: [FindingCode] = [
+        .resolverBypassesEndpoint, .noEndpointNoRoute, .endpointUnreachable, .connectionRefused, .tlsFailure,
+        .connectionReset, .dnsUnreachable, .dnsError,
+    ]
+    /// True for the codes that can be a failing verdict's root cause.
+    public var isRootCause: Bool { Self.rootCausePrecedence.contains(self) }
+    /// True for healthy-vpc-endpoint, healthy-internet, healthy-proxy.
+    public var isHealthy: Bool { self == .healthyVPCEndpoint || self == .healthyInternet || self == .healthyProxy }
+}
+
 /// Remedies Report can describe, in the order a finding lists them.
 public enum RemedyCode: String, Sendable, Hashable, CaseIterable {
     case route53InboundEndpointForwarder = "route53-inbound-endpoint-forwarder"
@@ -338,7 +350,11 @@ public struct Finding: Sendable {
     }
 }
 
-/// The one root cause, or the healthy path.
+/// The one root cause, or the healthy path. How it is chosen when causes mix (a failing core
+/// endpoint beats working ones; then resolver-bypasses-endpoint, no-endpoint-no-route,
+/// endpoint-unreachable, connection-refused, tls-failure, connection-reset, dns-unreachable,
+/// dns-error; then the healthy path with most core flows; else no-ssm-traffic) is documented in
+/// Findings/FindingRules.swift.
 public struct Verdict: Sendable, Hashable {
     public var code: FindingCode
     public var severity: Severity

@@ -4,22 +4,25 @@ import Flows
 public enum Correlator {
     /// Runs the whole correlation. Never fails: an empty result gives the `noSSMTraffic` verdict.
     ///
-    /// Steps: identify DNS names; match each flow to the DNS answer that gave its server address;
+    /// Steps: identify DNS names; match each flow to the DNS answer that gave its server address
+    /// (for a flow seen mid-stream without an earlier answer, the first later answer for it);
     /// name and identify flows; take the VPC CIDRs from the options or infer them from the SSM
     /// clients and the resolvers they ask; class addresses and resolvers; label flows; select the
     /// output (all traffic, or SSM only plus the DNS those flows matched), sorted by time; summarise
     /// resolvers and endpoints; compute findings and the verdict from the SSM part.
     public static func analyze(_ result: FlowsResult, options: CorrelationOptions) -> Analysis {
         let inputDNS = result.dns
-        let dnsEndpoints = inputDNS.map { EndpointCatalog.identify(question: $0.name, answers: $0.answers) }
+        var identities = IdentityCache()
+        let dnsEndpoints = inputDNS.map { identities.identify(question: $0.name, answers: $0.answers) }
 
         // MARK: Match flows to DNS and name them
         let answerIndex = DNSAnswerIndex(inputDNS, ttlSlackSeconds: options.ttlSlackSeconds)
         let named: [NamedFlow] = result.flows.map { record in
             let at = record.syns.first?.time ?? record.first.time
             let matched = answerIndex.match(client: record.client, server: record.server, at: at)
+                ?? (record.partial ? answerIndex.firstAnswer(client: record.client, server: record.server, after: at) : nil)
             return NamedFlow(record: record, matchedDNS: matched, dnsEndpoint: matched.flatMap { dnsEndpoints[$0] },
-                             dnsName: matched.map { inputDNS[$0].name })
+                             dnsName: matched.map { inputDNS[$0].name }, identities: &identities)
         }
 
         // MARK: VPC context and classes
@@ -77,7 +80,8 @@ public enum Correlator {
     // MARK: - VPC
 
     /// The given CIDRs, or those inferred from the SSM clients (senders of SSM DNS queries and of
-    /// SYNs of SSM flows) and every resolver those clients ask.
+    /// SYNs of SSM flows) and every resolver those clients ask. With no SSM client at all, every
+    /// DNS client counts (so AmazonProvidedDNS is still recognised in a capture without SSM).
     static func vpcContext(options: CorrelationOptions, dns: [DNSTransaction], dnsEndpoints: [EndpointIdentity?],
                            flows: [NamedFlow]) -> VPCContext {
         if !options.vpcCIDRs.isEmpty { return VPCContext(cidrs: options.vpcCIDRs, inferred: false) }
@@ -86,6 +90,9 @@ public enum Correlator {
             clients.insert(transaction.client)
         }
         for flow in flows where flow.endpoint != nil && !flow.record.partial { clients.insert(flow.record.client) }
+        if clients.isEmpty {
+            for transaction in dns where !transaction.responseOnly { clients.insert(transaction.client) }
+        }
         var pairs: Set<ClientResolver> = []
         for transaction in dns where clients.contains(transaction.client) {
             pairs.insert(ClientResolver(client: transaction.client, resolver: transaction.resolver))
@@ -114,7 +121,7 @@ struct NamedFlow {
 
     /// Hostname from the SNI, else the CONNECT target, else the matched DNS question. The endpoint
     /// is the hostname's; for a DNS hostname, the CNAME chain's.
-    init(record: TCPFlowRecord, matchedDNS: Int?, dnsEndpoint: EndpointIdentity?, dnsName: DNSName?) {
+    init(record: TCPFlowRecord, matchedDNS: Int?, dnsEndpoint: EndpointIdentity?, dnsName: DNSName?, identities: inout IdentityCache) {
         self.record = record
         self.matchedDNS = matchedDNS
         if let sni = record.clientHello?.serverName, !sni.isEmpty {
@@ -124,7 +131,7 @@ struct NamedFlow {
         } else if let dnsName {
             hostname = dnsName; hostnameSource = .dns
         }
-        endpoint = hostname.flatMap(EndpointCatalog.identify)
+        endpoint = hostname.flatMap { identities.identify($0) }
         if endpoint == nil, hostnameSource == .dns { endpoint = dnsEndpoint }
     }
 

@@ -17,6 +17,8 @@ struct ActiveFlow<Parsers: ApplicationParsers> {
     var serverISN: UInt32?
     /// When the flow became closed (both FINs, or a RST); it lingers from then.
     var closedAt: Timestamp?
+    /// The server's highest acknowledgement number (serial arithmetic).
+    var serverHighestAck: UInt32?
     var handshake: HandshakeTracker<Parsers>?
     var dnsStream: DNSStreamTracker?
     /// True once payload no longer needs looking at (handshake decided, or DNS framing abandoned).
@@ -28,7 +30,9 @@ struct ActiveFlow<Parsers: ApplicationParsers> {
     var older: Int32 = -1
 }
 
-final class FlowEngine<Parsers: ApplicationParsers> {
+/// The engine's state. A struct, driven through one mutating call per packet: the class around it
+/// then pays one dynamic exclusivity check per packet instead of one per field access.
+struct FlowEngineCore<Parsers: ApplicationParsers> {
     let limits: FlowLimits
     private(set) var counters = FlowCounters()
     private let retainFlow: (TCPFlowRecord) -> Bool
@@ -68,7 +72,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
     init(limits: FlowLimits, retainFlow: @escaping (TCPFlowRecord) -> Bool) {
         self.limits = limits
         self.retainFlow = retainFlow
-        pool = ReassemblyWindowPool(windowCapacity: max(0, limits.maxFirstBytes))
+        pool = ReassemblyWindowPool(windowCapacity: max(0, limits.maxFirstBytes), maxInUse: max(0, limits.maxReassemblyBuffers))
         dns = DNSTransactionTable(limits: limits)
         idleNanoseconds = Self.nanoseconds(limits.idleTimeoutSeconds)
         lingerNanoseconds = Self.nanoseconds(limits.closedLingerSeconds)
@@ -81,7 +85,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     // MARK: - Packets
 
-    func process(_ packet: DecodedPacket) {
+    mutating func process(_ packet: DecodedPacket) {
         if captureStart == nil || packet.timestamp < (captureStart ?? packet.timestamp) { captureStart = packet.timestamp }
         if captureEnd == nil || (captureEnd ?? packet.timestamp) < packet.timestamp { captureEnd = packet.timestamp }
         if clock < packet.timestamp { clock = packet.timestamp }
@@ -101,7 +105,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     // MARK: - TCP
 
-    private func processTCP(_ packet: DecodedPacket, _ tcp: TCPHeaderFields) {
+    private mutating func processTCP(_ packet: DecodedPacket, _ tcp: TCPHeaderFields) {
         let flags = TCPFlagsView(tcp.flags)
         let (key, sourceIsLow) = FlowKey.of(source: packet.source, sourcePort: tcp.sourcePort,
                                             destination: packet.destination, destinationPort: tcp.destinationPort)
@@ -115,7 +119,9 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         let position = Int(current)
         guard position >= 0, position < slots.count else { return }
         let fromClient = sourceIsLow == slots[position].clientIsLow
-        let becameClosed = update(&slots[position], fromClient: fromClient, flags: flags, tcp: tcp, packet: packet)
+        let becameClosed = Self.update(&slots[position], fromClient: fromClient, flags: flags, tcp: tcp, packet: packet,
+                                       clock: clock, maxFirstBytes: limits.maxFirstBytes,
+                                       pool: &pool, counters: &counters, dns: &dns)
         touch(current)
         if becameClosed {
             closing.append(Closing(slot: current, generation: slots[position].generation, closedAt: clock))
@@ -133,7 +139,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         return tcp.sequenceNumber != isn
     }
 
-    private func createFlow(key: FlowKey, sourceIsLow: Bool, packet: DecodedPacket, tcp: TCPHeaderFields,
+    private mutating func createFlow(key: FlowKey, sourceIsLow: Bool, packet: DecodedPacket, tcp: TCPHeaderFields,
                             flags: TCPFlagsView) -> Int32 {
         if activeFlowCount >= max(1, limits.maxActiveFlows), oldest >= 0 {
             counters.flowsEvictedAtLimit &+= 1
@@ -175,8 +181,10 @@ final class FlowEngine<Parsers: ApplicationParsers> {
     }
 
     /// Applies one packet to its flow. Returns true when the flow just became closed.
-    private func update(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, flags: TCPFlagsView,
-                        tcp: TCPHeaderFields, packet: DecodedPacket) -> Bool {
+    private static func update(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, flags: TCPFlagsView,
+                               tcp: TCPHeaderFields, packet: DecodedPacket, clock: Timestamp, maxFirstBytes: Int,
+                               pool: inout ReassemblyWindowPool, counters: inout FlowCounters,
+                               dns: inout DNSTransactionTable) -> Bool {
         let moment = PacketMoment(time: packet.timestamp, ref: packet.ref)
         let payloadLength = Int64(max(0, packet.payloadLength))
         if flow.record.last.time <= moment.time { flow.record.last = moment }
@@ -206,6 +214,14 @@ final class FlowEngine<Parsers: ApplicationParsers> {
             if fromClient { if flow.record.clientFin == nil { flow.record.clientFin = moment } }
             else if flow.record.serverFin == nil { flow.record.serverFin = moment }
         }
+        if !fromClient && flags.ack && !flags.rst {
+            let ack = tcp.acknowledgementNumber
+            if let highest = flow.serverHighestAck {
+                if Int32(bitPattern: ack &- highest) > 0 { flow.serverHighestAck = ack }
+            } else {
+                flow.serverHighestAck = ack
+            }
+        }
         let wasClosed = flow.states.isClosed
         flow.states.apply(fromClient: fromClient, flags: flags, payloadLength: Int(payloadLength))
         let becameClosed = !wasClosed && flow.states.isClosed
@@ -215,9 +231,11 @@ final class FlowEngine<Parsers: ApplicationParsers> {
             // A SYN occupies one sequence number before the data it carries (RFC 9293 §3.4).
             let sequence = tcp.sequenceNumber &+ (flags.syn ? 1 : 0)
             if flow.record.serverPort == 53 || flow.record.clientPort == 53 {
-                dnsSegment(&flow, fromClient: fromClient, sequence: sequence, packet: packet, moment: moment)
+                dnsSegment(&flow, fromClient: fromClient, sequence: sequence, packet: packet, moment: moment,
+                           pool: &pool, counters: &counters, dns: &dns)
             } else {
-                handshakeSegment(&flow, fromClient: fromClient, sequence: sequence, packet: packet, moment: moment)
+                handshakeSegment(&flow, fromClient: fromClient, sequence: sequence, packet: packet, moment: moment,
+                                 maxFirstBytes: maxFirstBytes, pool: &pool, counters: &counters)
             }
         }
         return becameClosed
@@ -225,26 +243,33 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     // MARK: - Application layer over TCP
 
-    private func handshakeSegment(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, sequence: UInt32,
-                                  packet: DecodedPacket, moment: PacketMoment) {
-        let tracker = flow.handshake ?? HandshakeTracker<Parsers>(serverWalkLimit: max(0, limits.maxFirstBytes) &* 4)
+    private static func handshakeSegment(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, sequence: UInt32,
+                                         packet: DecodedPacket, moment: PacketMoment, maxFirstBytes: Int,
+                                         pool: inout ReassemblyWindowPool, counters: inout FlowCounters) {
+        let tracker = flow.handshake ?? HandshakeTracker<Parsers>(serverWalkLimit: max(0, maxFirstBytes) &* 4)
         flow.handshake = tracker
         if fromClient {
             tracker.clientSegment(sequence: sequence, streamStart: flow.clientISN.map { $0 &+ 1 }, payload: packet.payload,
-                                  moment: moment, record: &flow.record, pool: &pool)
+                                  truncated: packet.isPayloadTruncated, moment: moment, record: &flow.record, pool: &pool)
         } else {
             tracker.serverSegment(sequence: sequence, streamStart: flow.serverISN.map { $0 &+ 1 }, payload: packet.payload,
-                                  moment: moment, record: &flow.record, pool: &pool)
+                                  truncated: packet.isPayloadTruncated, moment: moment, record: &flow.record, pool: &pool)
         }
         guard let decision = tracker.decision else { return }
-        if decision == .limit { counters.firstBytesLimitHit &+= 1 }
+        switch decision {
+        case .limit: counters.firstBytesLimitHit &+= 1
+        case .truncated: counters.firstBytesTruncated &+= 1
+        case .noBuffer: counters.reassemblyBuffersExhausted &+= 1
+        case .established, .alert, .notTLS: break
+        }
         tracker.release(to: &pool)
         flow.handshake = nil
         flow.applicationDone = true
     }
 
-    private func dnsSegment(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, sequence: UInt32,
-                            packet: DecodedPacket, moment: PacketMoment) {
+    private static func dnsSegment(_ flow: inout ActiveFlow<Parsers>, fromClient: Bool, sequence: UInt32,
+                                   packet: DecodedPacket, moment: PacketMoment, pool: inout ReassemblyWindowPool,
+                                   counters: inout FlowCounters, dns: inout DNSTransactionTable) {
         let tracker = flow.dnsStream ?? DNSStreamTracker(maxMessageBytes: 65_535)
         flow.dnsStream = tracker
         let streamStart = fromClient ? flow.clientISN.map { $0 &+ 1 } : flow.serverISN.map { $0 &+ 1 }
@@ -255,10 +280,11 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         let oversizedBefore = tracker.oversizedMessages
         tracker.segment(fromClient: fromClient, sequence: sequence, streamStart: streamStart, payload: packet.payload,
                         pool: &pool) { bytes in
-            self.dnsMessage(bytes, context: context)
+            recordDNS(bytes, context: context, dns: &dns, counters: &counters)
         }
         counters.dnsTCPOversized &+= Int64(tracker.oversizedMessages - oversizedBefore)
         if tracker.abandoned {
+            if tracker.noBuffer { counters.reassemblyBuffersExhausted &+= 1 }
             tracker.release(to: &pool)
             flow.dnsStream = nil
             flow.applicationDone = true
@@ -267,14 +293,15 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     // MARK: - DNS over UDP
 
-    private func processDNSDatagram(_ packet: DecodedPacket, sourcePort: UInt16, destinationPort: UInt16) {
+    private mutating func processDNSDatagram(_ packet: DecodedPacket, sourcePort: UInt16, destinationPort: UInt16) {
         let context = DNSMessageContext(source: packet.source, sourcePort: sourcePort, destination: packet.destination,
                                         destinationPort: destinationPort, transport: .udp,
                                         moment: PacketMoment(time: packet.timestamp, ref: packet.ref))
-        dnsMessage(packet.payload, context: context)
+        Self.recordDNS(packet.payload, context: context, dns: &dns, counters: &counters)
     }
 
-    private func dnsMessage(_ bytes: UnsafeRawBufferPointer, context: DNSMessageContext) {
+    private static func recordDNS(_ bytes: UnsafeRawBufferPointer, context: DNSMessageContext,
+                                  dns: inout DNSTransactionTable, counters: inout FlowCounters) {
         guard let message = Parsers.parseDNS(bytes) else {
             counters.dnsMessages &+= 1
             counters.dnsMalformed &+= 1
@@ -286,7 +313,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
     // MARK: - Sweeps
 
     /// Finishes lingering closed flows and idle flows, and times out DNS queries; bounded work.
-    private func sweep(budget: Int) {
+    private mutating func sweep(budget: Int) {
         var work = 0
         while work < budget, let front = closing.first, front.closedAt.adding(nanoseconds: lingerNanoseconds) <= clock {
             work += 1
@@ -308,7 +335,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     // MARK: - Finishing
 
-    private func finishFlow(_ slot: Int32, eviction: FlowEviction?, openAtCaptureEnd: Bool) {
+    private mutating func finishFlow(_ slot: Int32, eviction: FlowEviction?, openAtCaptureEnd: Bool) {
         let position = Int(slot)
         guard position >= 0, position < slots.count, slots[position].isActive else { return }
         slots[position].handshake?.release(to: &pool)
@@ -321,6 +348,11 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         record.state = flow.states.connState(clientBytes: record.bytesToServer, serverBytes: record.bytesToClient)
         record.eviction = eviction
         record.openAtCaptureEnd = openAtCaptureEnd
+        if let isn = flow.clientISN, let ack = flow.serverHighestAck {
+            // Bytes acknowledged = ack - (ISN + 1); negative (the SYN alone, or junk) means none.
+            let acknowledged = Int64(Int32(bitPattern: ack &- (isn &+ 1)))
+            record.clientBytesAckedByServer = acknowledged > 0 ? acknowledged : nil
+        }
         index[flow.key] = nil
         unlink(slot)
         freeSlots.append(slot)
@@ -328,7 +360,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         emit(record)
     }
 
-    private func emit(_ record: TCPFlowRecord) {
+    private mutating func emit(_ record: TCPFlowRecord) {
         guard retainFlow(record) else {
             counters.flowsFilteredOut &+= 1
             return
@@ -342,7 +374,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     /// Closes everything: lingering closed flows finish normally; other open flows are reported
     /// open at capture end, with the state Zeek would give them now. Pending DNS queries time out.
-    func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+    mutating func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
         while oldest >= 0 {
             let slot = oldest
             let closed = Int(slot) < slots.count && slots[Int(slot)].closedAt != nil
@@ -357,9 +389,28 @@ final class FlowEngine<Parsers: ApplicationParsers> {
                            captureStart: captureStart, captureEnd: captureEnd)
     }
 
+    /// What `finish` would return now, without ending tracking: retained flows plus the active ones
+    /// (as open, with their current state) that `retainFlow` accepts, and DNS with pending queries
+    /// shown as unanswered. For a live status line; costs a copy of the retained records.
+    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+        var flows = retained
+        for flow in slots where flow.isActive {
+            var record = flow.record
+            record.state = flow.states.connState(clientBytes: record.bytesToServer, serverBytes: record.bytesToClient)
+            record.openAtCaptureEnd = true
+            if retainFlow(record) { flows.append(record) }
+        }
+        flows.sort { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
+        var dnsCopy = dns  // a value: finishing the copy leaves the live table untouched
+        var countersCopy = counters
+        let transactions = dnsCopy.finish(counters: &countersCopy)
+        return FlowsResult(flows: flows, dns: transactions, counters: counters, decodeAnomalies: decodeAnomalies,
+                           captureStart: captureStart, captureEnd: captureEnd)
+    }
+
     // MARK: - LRU list
 
-    private func linkNewest(_ slot: Int32) {
+    private mutating func linkNewest(_ slot: Int32) {
         let position = Int(slot)
         slots[position].older = newest
         slots[position].newer = -1
@@ -368,7 +419,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         if oldest < 0 { oldest = slot }
     }
 
-    private func unlink(_ slot: Int32) {
+    private mutating func unlink(_ slot: Int32) {
         let position = Int(slot)
         let newer = slots[position].newer
         let older = slots[position].older
@@ -378,9 +429,29 @@ final class FlowEngine<Parsers: ApplicationParsers> {
         slots[position].older = -1
     }
 
-    private func touch(_ slot: Int32) {
+    private mutating func touch(_ slot: Int32) {
         guard newest != slot else { return }
         unlink(slot)
         linkNewest(slot)
     }
+}
+
+/// The flow-tracking engine: a reference around `FlowEngineCore`.
+final class FlowEngine<Parsers: ApplicationParsers> {
+    private var core: FlowEngineCore<Parsers>
+
+    init(limits: FlowLimits, retainFlow: @escaping (TCPFlowRecord) -> Bool) {
+        core = FlowEngineCore(limits: limits, retainFlow: retainFlow)
+    }
+
+    var limits: FlowLimits { core.limits }
+    var counters: FlowCounters { core.counters }
+    var pool: ReassemblyWindowPool { core.pool }
+    var activeFlowCount: Int { core.activeFlowCount }
+
+    func process(_ packet: DecodedPacket) { core.process(packet) }
+
+    func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.finish(decodeAnomalies: decodeAnomalies) }
+
+    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.snapshot(decodeAnomalies: decodeAnomalies) }
 }

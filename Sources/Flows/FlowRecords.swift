@@ -69,8 +69,10 @@ public enum TLSProgress: String, Sendable, Hashable {
     case alert
 }
 
-/// One bidirectional TCP flow, keyed by its 5-tuple; the client is the side that sent the first SYN
-/// (or, for a flow seen mid-stream, the side with the higher port).
+/// One bidirectional TCP flow, keyed by its 5-tuple; the client is the side that sent the first SYN.
+/// When no SYN was seen: a SYN-ACK's sender is the server; otherwise, for a flow seen mid-stream, the
+/// server is the side on a well-known service port (443, 80, 53, 3128, 8080, 8443, ...), else the side
+/// with the lower port (equal ports: the first packet's sender is the client).
 public struct TCPFlowRecord: Sendable {
     public var client: IPAddress
     public var clientPort: UInt16
@@ -125,11 +127,17 @@ public struct TCPFlowRecord: Sendable {
     /// In-order client bytes collected from the client's first payload byte while the handshake
     /// was undecided (at most `FlowLimits.maxFirstBytes`).
     public var clientFirstBytesCollected: Int = 0
-    /// Client payload segments, while first bytes were collected, that brought no new byte
-    /// (retransmissions and duplicates).
+    /// Client payload segments, while the handshake was undecided, that brought no new byte
+    /// (retransmissions and duplicates, e.g. a ClientHello segment resent because it was not acknowledged).
     public var clientDuplicateSegments: Int = 0
     /// True when `maxFirstBytes` (or the server walk limit) was reached before the handshake was decided.
     public var firstBytesLimitHit: Bool = false
+    /// True when the capture's snaplen cut a segment whose bytes the handshake needed.
+    public var firstBytesTruncated: Bool = false
+    /// Client stream bytes the server acknowledged (its highest ACK, relative to the client's ISN);
+    /// nil when the client's ISN is unknown or the server acknowledged nothing. Compared with
+    /// `clientHello.recordBytes` it tells a ClientHello that never fully reached the server.
+    public var clientBytesAckedByServer: Int64? = nil
 
     public init(client: IPAddress, clientPort: UInt16, server: IPAddress, serverPort: UInt16, first: PacketMoment) {
         self.client = client; self.clientPort = clientPort; self.server = server; self.serverPort = serverPort
@@ -229,6 +237,9 @@ public struct FlowLimits: Sendable, Hashable {
     /// Seconds of capture time a closed flow (FIN both ways, or RST) lingers to absorb final ACKs
     /// and retransmitted RSTs before it is finished (Zeek's tcp_close_delay / tcp_reset_delay).
     public var closedLingerSeconds: Int64 = 5
+    /// First-bytes reassembly buffers (each `maxFirstBytes` plus 1/32 of that for bitmaps) in use
+    /// at once; flows that find none skip handshake parsing (counted).
+    public var maxReassemblyBuffers: Int = 4_096
     public init() {}
 }
 
@@ -262,6 +273,10 @@ public struct FlowCounters: Sendable, Hashable {
     public var dnsDuplicateResponses: Int64 = 0
     /// DNS-over-TCP messages larger than the framer's bound, skipped.
     public var dnsTCPOversized: Int64 = 0
+    /// Flows whose handshake bytes were cut by the capture's snaplen.
+    public var firstBytesTruncated: Int64 = 0
+    /// Flows that skipped handshake parsing because `maxReassemblyBuffers` were in use.
+    public var reassemblyBuffersExhausted: Int64 = 0
     public init() {}
 }
 

@@ -15,9 +15,16 @@ import Decode
 ///   flows are evicted after `idleTimeoutSeconds`; past `maxActiveFlows` the least recently active
 ///   flow is evicted. Each eviction is counted.
 /// - First bytes: up to `maxFirstBytes` of each side from its first payload byte, reassembled in
-///   and out of order, first copy wins on overlap. Buffers come from a pool and are returned as soon
-///   as the handshake is decided; afterwards a flow costs only header accounting.
-/// - DNS: UDP and TCP port 53 only; matching by both endpoints, transport, id and first question.
+///   and out of order, first copy wins on overlap. Buffers come from a bounded pool
+///   (`maxReassemblyBuffers`) and are returned as soon as the handshake is decided; afterwards a
+///   flow costs only header accounting (no allocation per packet).
+/// - The client's stream may start with a ClientHello, with `CONNECT` (TLS then starts after the
+///   request and the proxy's response header blocks), or with up to 1 KiB of another protocol
+///   (PostgreSQL, MySQL, SOCKS) before a ClientHello; otherwise the flow is not TLS.
+/// - The handshake is decided when the server finished its handshake, an alert was seen, a side
+///   is not TLS, or a limit was hit; a server outcome waits until the ClientHello is complete.
+/// - DNS: UDP and TCP port 53 only; matching by both endpoints, transport, id and first question;
+///   the timeout runs from the query's last send; duplicate responses are absorbed.
 public final class FlowTracker {
     public let limits: FlowLimits
     public var counters: FlowCounters { engine.counters }
@@ -37,5 +44,11 @@ public final class FlowTracker {
     /// timeouts. Call once, after the last packet.
     public func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
         engine.finish(decodeAnomalies: decodeAnomalies)
+    }
+
+    /// What `finish` would return if the capture ended now, without ending tracking (open flows are
+    /// marked open at capture end; pending DNS queries as timed out). For live status lines.
+    public func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+        engine.snapshot(decodeAnomalies: decodeAnomalies)
     }
 }

@@ -83,9 +83,17 @@ struct ClientHelloMalformedTests {
     @Test func handshakeLengthPastTheRecordWithNothingAfter() {
         var bytes = Self.valid.record
         bytes[8] &+= 1 // one byte longer than the record carries
-        #expect(parseClientHello(bytes).kind == .needMoreBytes)
-        #expect(parseClientHello(bytes + [0x16]).kind == .needMoreBytes)
+        // The extensions block, whole in this record, ends one byte before the handshake claims to:
+        // no later record can make that valid, so there is no need to wait for one.
+        #expect(parseClientHello(bytes).kind == .notThisProtocol)
+        #expect(parseClientHello(bytes + [0x16]).kind == .notThisProtocol)
         #expect(parseClientHello(bytes + [0x17]).kind == .notThisProtocol)
+        // A handshake longer than its record whose fields still run on is a valid prefix (the
+        // re-framed real hellos check every such prefix); cut inside the extensions it waits.
+        let handshake = Self.valid.handshake
+        let firstRecord = TLSTestFraming.records(ofHandshake: Array(handshake[..<(handshake.count - 10)]), fragmentSize: 16_384)
+        #expect(parseClientHello(firstRecord).kind == .needMoreBytes)
+        #expect(parseClientHello(firstRecord + [0x17]).kind == .notThisProtocol)
     }
 
     @Test func handshakeLengthTooSmallForAClientHello() {
@@ -222,6 +230,15 @@ struct ClientHelloMalformedTests {
         #expect(isGREASE(0xFAFA) && !isGREASE(0x0A1A) && !isGREASE(0x001D))
     }
 
+    @Test func draftKeyShareCodePoint() throws {
+        // TLS 1.3 drafts 16-22 numbered key_share 40 (Chrome 55 canary, Firefox 52 in the corpus).
+        var hello = Self.valid
+        hello.extensions[3] = ClientHelloBuilder.keyShare([(0x001D, 32), (0x0017, 65)])
+        hello.extensions[3].type = 40
+        let info = try #require(parseClientHello(hello.record).value)
+        #expect(info.keyShareGroups == [0x001D, 0x0017])
+    }
+
     @Test func postQuantumShareOfTheWrongLength() {
         var hello = Self.valid
         hello.extensions[3] = ClientHelloBuilder.keyShare([(0x11EC, 1215), (0x001D, 32)])
@@ -248,6 +265,16 @@ struct ClientHelloMalformedTests {
         #expect(parseClientHello(Array(bytes[..<60])).kind == .notThisProtocol)
     }
 
+    @Test func garbageInAFirstRecordIsSeenWhileLaterRecordsAreMissing() {
+        var hello = Self.valid
+        hello.sessionID = [UInt8](repeating: 1, count: 32)
+        var records = TLSTestFraming.records(ofHandshake: hello.handshake, fragmentSize: 100)
+        records[5 + 4 + 2 + 32] = 99 // session id length, inside the complete first record
+        #expect(parseClientHello(Array(records[..<105])).kind == .notThisProtocol) // first record only
+        #expect(parseClientHello(Array(records[..<110])).kind == .notThisProtocol) // + the next header
+        #expect(parseClientHello(Array(records[..<150])).kind == .notThisProtocol) // + part of the next body
+    }
+
     // MARK: - Not TLS at all
 
     @Test func httpGET() {
@@ -264,11 +291,35 @@ struct ClientHelloMalformedTests {
         #expect(parseClientHello(Array("CONNECT ssm.us-east-1.amazonaws.com:443 HTTP/1.1\r\n".utf8)).kind == .notThisProtocol)
     }
 
-    @Test func sslv2CompatibleHello() {
-        #expect(parseClientHello([0x80, 0x2E, 0x01, 0x03, 0x01]).kind == .notThisProtocol)
+    @Test func sslv2CompatibleHelloIsReadByTheSSLv2Reader() {
+        // A 2-byte SSL 2.0 header, CLIENT-HELLO, version TLS 1.0: a valid prefix of a v2-compatible
+        // hello (RFC 5246 E.2), which SSLv2ClientHelloTests reads whole.
+        #expect(parseClientHello([0x80, 0x2E, 0x01, 0x03, 0x01]).kind == .needMoreBytes)
+        #expect(parseClientHello([0x80, 0x2E, 0x02]).kind == .notThisProtocol)  // CLIENT-MASTER-KEY
     }
 
     @Test func emptyInputWaits() {
         #expect(parseClientHello([]).kind == .needMoreBytes)
+    }
+
+    // MARK: - Mutations
+
+    @Test("any byte of a real hello set to 0x00, 0x01, 0x7F, 0x80 or 0xFF never traps",
+          arguments: ["app-clienthello-curl", "app-clienthello-chromium"])
+    func mutatedBytesNeverTrap(_ fixture: String) throws {
+        let bytes = try AppFixture.bytes(fixture)
+        let handshake = TLSTestFraming.handshakeBytes(ofRecords: bytes)
+        let multiRecord = TLSTestFraming.records(ofHandshake: handshake, fragmentSize: 300)
+        for original in [bytes, multiRecord] {
+            var completed = 0
+            for index in original.indices {
+                for value: UInt8 in [0x00, 0x01, 0x7F, 0x80, 0xFF] where value != original[index] {
+                    var mutated = original
+                    mutated[index] = value
+                    if parseClientHello(mutated).kind == .complete { completed += 1 }
+                }
+            }
+            #expect(completed > 0) // many bytes (random, key shares) carry no structure
+        }
     }
 }

@@ -58,7 +58,7 @@ import Capture
 
     @Test func anomaliesAreCountedByReason() {
         var decoder = PacketDecoder()
-        #expect(decoder.decodeBytes(Self.ipv4UDP, linkType: LinkType(rawValue: 105)) == nil)
+        #expect(decoder.decodeBytes(Self.ipv4UDP, linkType: LinkType(rawValue: 147)) == nil)  // DLT_USER0
         #expect(decoder.decodeBytes(Build.ethernet(etherType: 0x0806, payload: [0, 1]), linkType: .ethernet) == nil)
         #expect(decoder.decodeBytes(Build.ipv4(proto: 1, payload: [8, 0, 0, 0]), linkType: .raw) == nil)  // ICMP
         #expect(decoder.decodeBytes(Build.ipv6(nextHeader: 58, payload: [128, 0, 0, 0]), linkType: .raw) == nil)

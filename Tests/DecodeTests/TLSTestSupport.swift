@@ -17,12 +17,12 @@ enum AppFixture {
 
 // MARK: - ParseProgress
 
-enum Progress: Equatable {
+enum ParseOutcome: Equatable {
     case complete, needMoreBytes, notThisProtocol
 }
 
 extension ParseProgress {
-    var kind: Progress {
+    var kind: ParseOutcome {
         switch self {
         case .complete: .complete
         case .needMoreBytes: .needMoreBytes

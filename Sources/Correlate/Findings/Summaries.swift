@@ -14,11 +14,11 @@ enum ResolverSummaries {
                 let (resolverClass, reason) = classifier.classifyResolver(address)
                 return ResolverSummary(address: address, resolverClass: resolverClass, reason: reason, queries: 0, answered: 0, timeouts: 0)
             }()
-            if !transaction.responseOnly { summary.queries += 1 }
-            if transaction.response != nil { summary.answered += 1 }
-            if transaction.timedOut { summary.timeouts += 1 }
-            if let rcode = transaction.rcode, rcode != DNSRcode.noError { summary.errors += 1 }
-            if index < dnsEndpoints.count, dnsEndpoints[index] != nil { summary.ssmQueries += 1 }
+            if !transaction.responseOnly { summary.queries &+= 1 }
+            if transaction.response != nil { summary.answered &+= 1 }
+            if transaction.timedOut { summary.timeouts &+= 1 }
+            if let rcode = transaction.rcode, rcode != DNSRcode.noError { summary.errors &+= 1 }
+            if index < dnsEndpoints.count, dnsEndpoints[index] != nil { summary.ssmQueries &+= 1 }
             ports[address, default: []].insert(transaction.resolverPort)
             byResolver[address] = summary
         }
@@ -33,38 +33,39 @@ enum ResolverSummaries {
 enum EndpointSummaries {
     /// One summary per SSM hostname (flow hostnames and DNS question names), by hostname.
     static func make(flows: [AnalyzedFlow], dns: [AnalyzedDNS]) -> [EndpointSummary] {
-        var byName: [DNSName: EndpointSummary] = [:]
-        func summary(_ name: DNSName, _ endpoint: EndpointIdentity) -> EndpointSummary {
-            byName[name] ?? EndpointSummary(hostname: name, endpoint: endpoint,
-                                            purpose: EndpointCatalog.purpose(of: endpoint.service) ?? .agentAPI,
-                                            flowIndices: [], dnsIndices: [], addresses: [], resolvers: [],
-                                            established: 0, failed: 0, incomplete: 0, lastConclusiveLabel: nil)
+        var entries: [EndpointSummary] = []
+        var position: [DNSName: Int] = [:]
+        // The entry's position, created on first sight; entries are then mutated in place (no copies).
+        func slot(_ name: DNSName, _ endpoint: EndpointIdentity) -> Int {
+            if let existing = position[name] { return existing }
+            entries.append(EndpointSummary(hostname: name, endpoint: endpoint,
+                                           purpose: EndpointCatalog.purpose(of: endpoint.service) ?? .agentAPI,
+                                           flowIndices: [], dnsIndices: [], addresses: [], resolvers: [],
+                                           established: 0, failed: 0, incomplete: 0, lastConclusiveLabel: nil))
+            position[name] = entries.count - 1
+            return entries.count - 1
         }
         for (index, analyzed) in dns.enumerated() {
             guard analyzed.isSSM, let endpoint = analyzed.endpoint else { continue }
-            let name = analyzed.transaction.name
-            var entry = summary(name, endpoint)
-            entry.dnsIndices.append(index)
-            entry.addresses += analyzed.transaction.addresses
-            entry.resolvers.append(analyzed.transaction.resolver)
-            byName[name] = entry
+            let at = slot(analyzed.transaction.name, endpoint)
+            entries[at].dnsIndices.append(index)
+            entries[at].addresses += analyzed.transaction.addresses
+            entries[at].resolvers.append(analyzed.transaction.resolver)
         }
         // Flows are in time order, so the last conclusive label seen is the latest.
         for (index, flow) in flows.enumerated() {
             guard flow.isSSM, let endpoint = flow.endpoint, let name = flow.hostname else { continue }
-            var entry = summary(name, endpoint)
-            entry.flowIndices.append(index)
-            entry.addresses.append(flow.record.server)
-            if flow.label.isEstablished { entry.established += 1 }
-            if flow.label.isFailure { entry.failed += 1 }
-            if flow.label == .incomplete { entry.incomplete += 1 } else { entry.lastConclusiveLabel = flow.label }
-            byName[name] = entry
+            let at = slot(name, endpoint)
+            entries[at].flowIndices.append(index)
+            entries[at].addresses.append(flow.record.server)
+            if flow.label.isEstablished { entries[at].established &+= 1 }
+            if flow.label.isFailure { entries[at].failed &+= 1 }
+            if flow.label == .incomplete { entries[at].incomplete &+= 1 } else { entries[at].lastConclusiveLabel = flow.label }
         }
-        return byName.values.map { entry in
-            var entry = entry
-            entry.addresses = unique(entry.addresses)
-            entry.resolvers = unique(entry.resolvers)
-            return entry
-        }.sorted { $0.hostname < $1.hostname }
+        for at in entries.indices {
+            entries[at].addresses = unique(entries[at].addresses)
+            entries[at].resolvers = unique(entries[at].resolvers)
+        }
+        return entries.sorted { $0.hostname < $1.hostname }
     }
 }

@@ -21,13 +21,15 @@ struct FlowLabeler {
     /// 1. CONNECT answered 2xx and TLS established inside: `proxy`; CONNECT answered otherwise: `refused`.
     /// 2. The server finished its TLS handshake: `reset` if the server then reset without either side
     ///    closing first, else by path (`vpcEndpoint`/`natInternet`; `proxy` through a proxy).
-    /// 3. SYN answered by RST (REJ, or a server RST with no SYN-ACK): `refused`.
-    /// 4. No SYN-ACK: `timeout` when the SYN was retransmitted, the client gave up (RST or FIN), or
+    /// 3. Seen mid-stream (no SYN in the capture): `incomplete`.
+    /// 4. SYN answered by RST (REJ, or a server RST with no SYN-ACK): `refused`.
+    /// 5. No SYN-ACK and no server payload: `timeout` when the SYN was retransmitted, the client gave up (RST or FIN), or
     ///    the first SYN is over 3 s older than the capture end; else `incomplete`.
-    /// 5. TCP up: an alert → `tlsFailed`; a ClientHello with a reset or close before the server
-    ///    finished → `tlsFailed`; a ClientHello unanswered for over 3 s at capture end → `tlsFailed`;
-    ///    no TLS but data both ways (not through a proxy) → by path; no TLS and a reset → `reset`;
-    ///    else `incomplete`.
+    /// 6. TCP up: an alert → `tlsFailed`; a one-segment ClientHello the server answered only with a
+    ///    RST → `reset` (SNI filtering); any other reset or close before the server finished →
+    ///    `tlsFailed` (including a split ClientHello then a reset: a dropped large ClientHello); a
+    ///    ClientHello unanswered for over 3 s at capture end → `tlsFailed`; no TLS but data both
+    ///    ways (not through a proxy) → by path; no TLS and a reset → `reset`; else `incomplete`.
     func label(of record: TCPFlowRecord, path: FlowPath) -> FlowLabel {
         let establishedLabel: FlowLabel = switch path {
         case .proxy: .proxy
@@ -44,16 +46,28 @@ struct FlowLabeler {
             return establishedLabel
         }
 
-        let tcpUp = record.synAck != nil || (record.partial && record.packetsToClient > 0)
-        if !tcpUp {
+        // Seen mid-stream: without its handshake nothing can be said about the path's health.
+        if record.partial { return .incomplete }
+
+        // TCP is up once a SYN-ACK was seen, or the server sent payload (a SYN-ACK the tracker did
+        // not take, e.g. one of several with different sequence numbers).
+        let serverSpoke = record.bytesToClient > 0 || record.serverHello != nil || record.tls == .alert
+        if record.synAck == nil, !serverSpoke {
             if record.state == .REJ || record.serverReset != nil { return .refused }
-            guard !record.partial, let firstSYN = record.syns.first else { return .incomplete }
+            guard let firstSYN = record.syns.first else { return .incomplete }
             if record.synCount >= 2 || record.clientReset != nil || record.clientFin != nil { return .timeout }
             let end = captureEnd ?? record.last.time
             return end.nanoseconds(since: firstSYN.time) > Self.lonelySYNGraceNanoseconds ? .timeout : .incomplete
         }
 
         if record.tls == .alert { return .tlsFailed }
+        // The server's side reset a whole ClientHello it sent nothing back to (an SNI filter):
+        // a reset, not a TLS failure. A split ClientHello followed by a reset stays a TLS failure
+        // (a middlebox dropping a large ClientHello).
+        if record.tls == .clientHelloSent, let serverReset = record.serverReset, !Self.splitClientHello(record),
+           record.bytesToClient == 0, !(record.clientReset.map { $0.time < serverReset.time } ?? false) {
+            return .reset
+        }
         if record.tls == .clientHelloSent || record.tls == .serverHelloSeen {
             if record.serverReset != nil || record.clientReset != nil || record.serverFin != nil || record.clientFin != nil {
                 return .tlsFailed

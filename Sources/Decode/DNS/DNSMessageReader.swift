@@ -74,31 +74,35 @@ enum DNSMessageReader {
         }
 
         // MARK: Resource record sections (RFC 1035 §4.1.3)
-        let sections = [header.answerCount, header.authorityCount, header.additionalCount]
-        for (sectionIndex, count) in sections.enumerated() {
-            var records: [DNSResourceRecord] = []
-            records.reserveCapacity(min(count, (bytes.count &- offset) / minimumRecordLength))
-            var stopped = false
-            for _ in 0..<count {
-                switch readRecord(bytes, at: offset, into: &message) {
-                case .record(let record, let end):
-                    records.append(record)
-                    offset = end
-                case .stop(let anomaly):
-                    message.anomalies.insert(anomaly)
-                    stopped = true
-                }
-                if stopped { break }
-            }
-            switch sectionIndex {
-            case 0: message.answers = records
-            case 1: message.authority = records
-            default: message.additional = records
-            }
-            if stopped { return message }
-        }
+        var stopped = false
+        message.answers = readSection(bytes, count: header.answerCount, offset: &offset, stopped: &stopped, into: &message)
+        if stopped { return message }
+        message.authority = readSection(bytes, count: header.authorityCount, offset: &offset, stopped: &stopped, into: &message)
+        if stopped { return message }
+        message.additional = readSection(bytes, count: header.additionalCount, offset: &offset, stopped: &stopped, into: &message)
+        if stopped { return message }
         if offset < bytes.count { message.anomalies.insert(.trailingBytes) }
         return message
+    }
+
+    /// Reads `count` records from `offset`, keeping those parsed before any stop (`stopped` set and
+    /// the reason added to the message's anomalies).
+    private static func readSection(_ bytes: UnsafeRawBufferPointer, count: Int, offset: inout Int, stopped: inout Bool,
+                                    into message: inout DNSMessage) -> [DNSResourceRecord] {
+        var records: [DNSResourceRecord] = []
+        records.reserveCapacity(min(count, (bytes.count &- offset) / minimumRecordLength))
+        for _ in 0..<count {
+            switch readRecord(bytes, at: offset, into: &message) {
+            case .record(let record, let end):
+                records.append(record)
+                offset = end
+            case .stop(let anomaly):
+                message.anomalies.insert(anomaly)
+                stopped = true
+                return records
+            }
+        }
+        return records
     }
 
     // MARK: - One record

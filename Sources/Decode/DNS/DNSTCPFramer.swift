@@ -6,6 +6,13 @@
 /// as views into that chunk (no copy); a message spread over chunks is gathered in the framer's own
 /// buffer, which never holds more than `capacity` bytes (65,537 by default: the largest length
 /// prefix plus its message).
+///
+/// ```swift
+/// var framer = DNSTCPFramer()              // one per direction of a DNS-over-TCP flow
+/// framer.feed(segmentPayload) { message in // called once per complete message, in order
+///     if let parsed = try? DNSParser.parse(message) { ... }
+/// }
+/// ```
 public struct DNSTCPFramer: Sendable {
     /// What the stream looks like after a feed.
     public enum State: Hashable, Sendable {

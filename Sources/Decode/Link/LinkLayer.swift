@@ -43,6 +43,14 @@ public enum LinkLayer {
             return .network(.ipv4, offset: 0)
         case LinkType.ipv6.rawValue:
             return .network(.ipv6, offset: 0)
+        case WirelessLinkType.ieee80211:
+            return IEEE80211Header.locateNetworkLayer(bytes)
+        case WirelessLinkType.radiotap:
+            return RadiotapHeader.locateNetworkLayer(bytes)
+        case ARCNETHeader.linuxLinkType:
+            return ARCNETHeader.locateNetworkLayer(bytes, linux: true)
+        case ARCNETHeader.bsdLinkType:
+            return ARCNETHeader.locateNetworkLayer(bytes, linux: false)
         default:
             return .unsupportedLinkType
         }
@@ -59,6 +67,14 @@ public enum LinkLayer {
         case 6: return .network(.ipv6, offset: offset)
         default: return .notIP
         }
+    }
+
+    /// Where IP starts in the payload of EtherType `etherType` at `offset`: right there for IPv4 and
+    /// IPv6, after the PPPoE and PPP headers for a PPPoE session frame.
+    @inlinable
+    static func payloadResult(_ bytes: UnsafeRawBufferPointer, etherType: UInt16, offset: Int) -> LinkLayerResult {
+        if etherType == EtherType.pppoeSession { return PPPoEHeader.locateNetworkLayer(bytes, at: offset) }
+        return etherTypeResult(etherType, offset: offset)
     }
 
     /// Maps an EtherType (IEEE 802.3 §3.2.6) to the network protocol it carries.
@@ -82,6 +98,8 @@ public enum EtherType {
     public static let serviceVLAN: UInt16 = 0x88A8
     /// Pre-standard QinQ tag used by some switches.
     public static let legacyQinQ: UInt16 = 0x9100
+    /// PPPoE session stage (RFC 2516), carrying PPP.
+    public static let pppoeSession: UInt16 = 0x8864
 
     /// True for the tag protocol identifiers of 802.1Q / 802.1ad / legacy QinQ.
     @inlinable
@@ -109,7 +127,7 @@ public enum VLANTags {
             }
             let etherType = bytes.loadUnaligned(fromByteOffset: typeOffset, as: UInt16.self).bigEndian  // checked above
             guard EtherType.isVLANTag(etherType) else {
-                return LinkLayer.etherTypeResult(etherType, offset: typeOffset &+ 2)
+                return LinkLayer.payloadResult(bytes, etherType: etherType, offset: typeOffset &+ 2)
             }
             depth &+= 1
             guard depth <= maxDepth else { return .invalid(.malformed(.vlanStackTooDeep)) }

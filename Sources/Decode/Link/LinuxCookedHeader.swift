@@ -32,6 +32,6 @@ public enum LinuxCooked2Header {
             // Tags (if libpcap left any in the data) follow the header: TCI (2) + EtherType (2) each.
             return VLANTags.resolve(bytes, etherTypeOffset: length &+ 2, tagsSeen: 1)
         }
-        return LinkLayer.etherTypeResult(protocolType, offset: length)
+        return LinkLayer.payloadResult(bytes, etherType: protocolType, offset: length)
     }
 }

@@ -9,6 +9,8 @@ public enum IPProtocolNumber {
     public static let ipv6: UInt8 = 41
     public static let routing: UInt8 = 43
     public static let fragment: UInt8 = 44
+    /// Generic Routing Encapsulation (RFC 2784).
+    public static let gre: UInt8 = 47
     public static let esp: UInt8 = 50
     public static let authentication: UInt8 = 51
     public static let noNextHeader: UInt8 = 59

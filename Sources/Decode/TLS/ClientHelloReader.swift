@@ -33,7 +33,7 @@ enum ClientHelloReader {
     }
 
     /// Walks the record headers until the records hold the whole handshake. Returns `.complete` with
-    /// the location when the handshake's length is known (its bytes may not all be there yet: see
+    /// the location once the handshake's length is known (its bytes may not all be there yet: see
     /// `isComplete`), `.needMoreBytes` before that, `.notThisProtocol` on any header that is not a
     /// TLS handshake record or a handshake that is not a ClientHello.
     private static func locateHandshake(_ bytes: UnsafeRawBufferPointer) -> ParseProgress<HandshakeLocation> {
@@ -44,11 +44,20 @@ enum ClientHelloReader {
         var handshakeBytesBefore = 0   // handshake bytes carried by earlier records
         var firstRecordBody = 0
 
+        /// Bytes are missing: once the handshake's length is known, the part in the first record is
+        /// still checked for garbage (pass 2 on an incomplete location); before that, just wait.
+        func waiting() -> ParseProgress<HandshakeLocation> {
+            guard handshakeHeaderCount == handshakeHeaderLength else { return .needMoreBytes }
+            return .complete(HandshakeLocation(
+                handshakeTotal: handshakeHeaderLength &+ (handshakeHeader & 0xFF_FFFF), recordCount: recordCount,
+                recordBytes: offset, firstRecordBody: firstRecordBody, isComplete: false))
+        }
+
         while true {
             // TLSPlaintext header (RFC 8446 §5.1): type, legacy_record_version, length.
             let headerBytes = min(bytes.count &- offset, TLSRecordLimits.headerLength)
             guard isValidRecordHeaderPrefix(bytes, at: offset, count: headerBytes) else { return .notThisProtocol }
-            guard headerBytes == TLSRecordLimits.headerLength else { return .needMoreBytes }
+            guard headerBytes == TLSRecordLimits.headerLength else { return waiting() }
             let bodyLength = Int(bytes.loadUnaligned(fromByteOffset: offset &+ 3, as: UInt16.self).bigEndian) // checked above
             recordCount &+= 1
             if recordCount == 1 { firstRecordBody = bodyLength }
@@ -77,16 +86,7 @@ enum ClientHelloReader {
                         firstRecordBody: firstRecordBody, isComplete: bytes.count &- bodyStart >= neededHere))
                 }
             }
-            guard bodyAtHand == bodyLength else {
-                // The record is not all here; the first record may still show garbage early.
-                if recordCount == 1, handshakeHeaderCount == handshakeHeaderLength {
-                    return .complete(HandshakeLocation(
-                        handshakeTotal: handshakeHeaderLength &+ (handshakeHeader & 0xFF_FFFF),
-                        recordCount: recordCount, recordBytes: bodyEnd, firstRecordBody: firstRecordBody,
-                        isComplete: false))
-                }
-                return .needMoreBytes
-            }
+            guard bodyAtHand == bodyLength else { return waiting() }
             handshakeBytesBefore &+= bodyLength
             offset = bodyEnd
         }
@@ -120,13 +120,13 @@ enum ClientHelloReader {
             let firstRecordEnd = firstBodyStart &+ location.firstRecordBody
             let atHand = UnsafeRawBufferPointer(rebasing: bytes[..<min(bytes.count, firstRecordEnd)])
             var cursor = TLSCursor(atHand, from: bodyStart, declaredEnd: firstBodyStart &+ location.handshakeTotal)
-            result = readClientHello(&cursor, location: location)
+            result = readClientHello(&cursor, location: location, collect: location.isComplete)
         } else {
             // Spread over several records: gather exactly the handshake's bytes once.
             let gathered = gatherHandshake(bytes, total: location.handshakeTotal)
             result = gathered.withUnsafeBytes { all in
                 var cursor = TLSCursor(all, from: handshakeHeaderLength, declaredEnd: all.count)
-                return readClientHello(&cursor, location: location)
+                return readClientHello(&cursor, location: location, collect: true)
             }
         }
         switch result {
@@ -145,7 +145,10 @@ enum ClientHelloReader {
                 let bodyStart = offset &+ TLSRecordLimits.headerLength
                 let take = min(length, total &- initialized, bytes.count &- bodyStart)
                 guard take > 0 else { break }
-                for index in 0..<take { buffer[initialized &+ index] = bytes[bodyStart &+ index] } // take fits both
+                // take fits both the destination and the source
+                let destination = UnsafeMutableBufferPointer(rebasing: buffer[initialized..<(initialized &+ take)])
+                UnsafeMutableRawBufferPointer(destination)
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[bodyStart..<(bodyStart &+ take)]))
                 initialized &+= take
                 offset = bodyStart &+ length
             }
@@ -157,7 +160,9 @@ enum ClientHelloReader {
 
     // MARK: - Fields
 
-    private static func readClientHello(_ cursor: inout TLSCursor, location: HandshakeLocation)
+    /// Reads the ClientHello fields. With `collect` false (a partial hello, checked early for
+    /// garbage) lengths are checked but nothing is allocated.
+    private static func readClientHello(_ cursor: inout TLSCursor, location: HandshakeLocation, collect: Bool)
         -> Result<ClientHelloInfo, TLSCursorFailure> {
         do throws(TLSCursorFailure) {
             var info = ClientHelloInfo(serverName: nil, alpn: [], legacyVersion: 0, supportedVersions: [],
@@ -180,14 +185,14 @@ enum ClientHelloReader {
             var extensions = try cursor.container(length: extensionsLength)
             // The extensions block must fill the rest of the handshake exactly.
             guard cursor.isAtEnd else { throw .malformed }
-            try readExtensions(&extensions, into: &info)
+            try readExtensions(&extensions, into: &info, collect: collect)
             return .success(info)
         } catch {
             return .failure(error)
         }
     }
 
-    private static func readExtensions(_ block: inout TLSCursor, into info: inout ClientHelloInfo)
+    private static func readExtensions(_ block: inout TLSCursor, into info: inout ClientHelloInfo, collect: Bool)
         throws(TLSCursorFailure) {
         var seen: UInt8 = 0 // a duplicate of a read extension is ignored (bits: SNI, ALPN, versions, shares)
         while !block.isAtEnd {
@@ -199,23 +204,23 @@ enum ClientHelloReader {
             case TLSExtensionType.serverName: bit = 1
             case TLSExtensionType.alpn: bit = 2
             case TLSExtensionType.supportedVersions: bit = 4
-            case TLSExtensionType.keyShare: bit = 8
+            case TLSExtensionType.keyShare, TLSExtensionType.keyShareDraft: bit = 8
             default: continue                                                  // skipped, by its length
             }
             guard seen & bit == 0 else { continue }
             seen |= bit
             switch type {
-            case TLSExtensionType.serverName: info.serverName = try readServerName(&body)
-            case TLSExtensionType.alpn: info.alpn = try readALPN(&body)
-            case TLSExtensionType.supportedVersions: info.supportedVersions = try readSupportedVersions(&body)
-            default: info.keyShareGroups = try readKeyShareGroups(&body)
+            case TLSExtensionType.serverName: info.serverName = try readServerName(&body, collect: collect)
+            case TLSExtensionType.alpn: info.alpn = try readALPN(&body, collect: collect)
+            case TLSExtensionType.supportedVersions: info.supportedVersions = try readSupportedVersions(&body, collect: collect)
+            default: info.keyShareGroups = try readKeyShareGroups(&body, collect: collect)
             }
         }
     }
 
     /// server_name (RFC 6066 §3): ServerNameList<1..2^16-1> of (NameType, HostName<1..2^16-1>).
     /// Returns the first host_name.
-    private static func readServerName(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [UInt8]? {
+    private static func readServerName(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [UInt8]? {
         let listLength = Int(try body.readUInt16())
         var list = try body.container(length: listLength)
         guard listLength >= 1, body.isAtEnd else { throw .malformed }
@@ -225,56 +230,57 @@ enum ClientHelloReader {
             let nameLength = Int(try list.readUInt16())
             guard nameLength >= 1 else { throw .malformed }
             let name = try list.readBytes(nameLength)
-            if nameType == 0, hostName == nil { hostName = Array(name) }    // host_name(0)
+            if collect, nameType == 0, hostName == nil { hostName = Array(name) } // host_name(0)
         }
         return hostName
     }
 
     /// application_layer_protocol_negotiation (RFC 7301 §3.1): ProtocolNameList<2..2^16-1> of
     /// ProtocolName<1..2^8-1>.
-    private static func readALPN(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [[UInt8]] {
+    private static func readALPN(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [[UInt8]] {
         let listLength = Int(try body.readUInt16())
         var list = try body.container(length: listLength)
         guard listLength >= 2, body.isAtEnd else { throw .malformed }
         var names: [[UInt8]] = []
-        names.reserveCapacity(4)
+        if collect { names.reserveCapacity(4) }
         while !list.isAtEnd {
             let nameLength = Int(try list.readUInt8())
             guard nameLength >= 1 else { throw .malformed }
-            names.append(Array(try list.readBytes(nameLength)))
+            let name = try list.readBytes(nameLength)
+            if collect { names.append(Array(name)) }
         }
         return names
     }
 
     /// supported_versions in a ClientHello (RFC 8446 §4.2.1): ProtocolVersion versions<2..254>.
-    private static func readSupportedVersions(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [UInt16] {
+    private static func readSupportedVersions(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [UInt16] {
         let listLength = Int(try body.readUInt8())
         var list = try body.container(length: listLength)
         guard listLength >= 2, listLength % 2 == 0, body.isAtEnd else { throw .malformed }
         var versions: [UInt16] = []
-        versions.reserveCapacity(listLength / 2)
+        if collect { versions.reserveCapacity(listLength / 2) }
         while !list.isAtEnd {
             let version = try list.readUInt16()
-            if !isGREASE(version) { versions.append(version) }
+            if collect, !isGREASE(version) { versions.append(version) }
         }
         return versions
     }
 
     /// key_share in a ClientHello (RFC 8446 §4.2.8): KeyShareEntry client_shares<0..2^16-1>, each
     /// (NamedGroup, key_exchange<1..2^16-1>). Key lengths of known groups are checked.
-    private static func readKeyShareGroups(_ body: inout TLSCursor) throws(TLSCursorFailure) -> [UInt16] {
+    private static func readKeyShareGroups(_ body: inout TLSCursor, collect: Bool) throws(TLSCursorFailure) -> [UInt16] {
         let listLength = Int(try body.readUInt16())
         var list = try body.container(length: listLength)
         guard body.isAtEnd else { throw .malformed }
         var groups: [UInt16] = []
-        groups.reserveCapacity(4)
+        if collect { groups.reserveCapacity(4) }
         while !list.isAtEnd {
             let group = try list.readUInt16()
             let keyLength = Int(try list.readUInt16())
             guard keyLength >= 1 else { throw .malformed }
             if let expected = keyExchangeLength(of: group), expected != keyLength { throw .malformed }
             try list.skip(keyLength)
-            if !isGREASE(group) { groups.append(group) }
+            if collect, !isGREASE(group) { groups.append(group) }
         }
         return groups
     }

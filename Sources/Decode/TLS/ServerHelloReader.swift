@@ -8,19 +8,24 @@ enum ServerHelloReader {
     ]
 
     /// Reads a ServerHello body (after msg_type and length), all of whose bytes are at hand.
-    /// Returns nil when a length runs past its container or a field is impossible.
+    /// Also reads the TLS 1.3 draft 16-21 layout (version 0x7Fxx, no session id or compression,
+    /// draft-ietf-tls-tls13-18 §4.1.3). Returns nil when a length runs past its container or a
+    /// field is impossible.
     static func read(body: UnsafeRawBufferPointer) -> ServerHelloInfo? {
         var cursor = TLSCursor(body)
         do throws(TLSCursorFailure) {
             let legacyVersion = try cursor.readUInt16()                       // legacy_version
-            guard legacyVersion >> 8 == 3 else { return nil }
+            let isDraft13 = legacyVersion >> 8 == 0x7F
+            guard legacyVersion >> 8 == 3 || isDraft13 else { return nil }
             let random = try cursor.readBytes(32)                             // random
             let isHelloRetryRequest = random.elementsEqual(helloRetryRequestRandom)
-            let sessionIDLength = Int(try cursor.readUInt8())                 // legacy_session_id_echo<0..32>
-            guard sessionIDLength <= 32 else { return nil }
-            try cursor.skip(sessionIDLength)
+            if !isDraft13 {
+                let sessionIDLength = Int(try cursor.readUInt8())             // legacy_session_id_echo<0..32>
+                guard sessionIDLength <= 32 else { return nil }
+                try cursor.skip(sessionIDLength)
+            }
             let cipherSuite = try cursor.readUInt16()                         // cipher_suite
-            _ = try cursor.readUInt8()                                        // legacy_compression_method
+            if !isDraft13 { _ = try cursor.readUInt8() }                      // legacy_compression_method
             var info = ServerHelloInfo(legacyVersion: legacyVersion, selectedVersion: nil,
                                        cipherSuite: cipherSuite, isHelloRetryRequest: isHelloRetryRequest)
             if cursor.isAtEnd { return info }                                  // no extensions (TLS 1.2 allows)
@@ -41,5 +46,10 @@ enum ServerHelloReader {
         } catch {
             return nil
         }
+    }
+
+    /// True for TLS 1.3 and its drafts (0x7Fxx), whose records after the ServerHello are encrypted.
+    static func isTLS13(_ version: UInt16) -> Bool {
+        version == 0x0304 || version >> 8 == 0x7F
     }
 }

@@ -110,6 +110,8 @@ enum TLSExtensionType {
     static let alpn: UInt16 = 16
     static let supportedVersions: UInt16 = 43
     static let keyShare: UInt16 = 51
+    /// key_share's code point in TLS 1.3 drafts 16-22, same format (pre-RFC clients, still in captures).
+    static let keyShareDraft: UInt16 = 40
 }
 
 enum TLSRecordLimits {

@@ -16,6 +16,10 @@ public struct ClientHelloInfo: Hashable, Sendable {
     public var recordBytes: Int
     /// Number of TLS records the ClientHello was spread over.
     public var recordCount: Int
+    /// True for an SSL 2.0-format CLIENT-HELLO (RFC 5246 Appendix E.2): no extensions, so no
+    /// server_name, ALPN or key shares; `legacyVersion` is the version it offers (0x0002 for SSL 2.0,
+    /// 0x0300... for a "version 2 compatible" hello offering SSL 3.0 / TLS).
+    public var isSSLv2Format: Bool = false
 
     public init(serverName: [UInt8]?, alpn: [[UInt8]], legacyVersion: UInt16, supportedVersions: [UInt16],
                 keyShareGroups: [UInt16], recordBytes: Int, recordCount: Int) {
@@ -61,8 +65,22 @@ public enum ClientHelloParser {
     /// not a TLS handshake record, a handshake that is not a ClientHello, or a length past its
     /// container. Bytes after the ClientHello are ignored. Allocates only the result, plus one
     /// buffer of the handshake's size when the ClientHello spans several records.
+    ///
+    /// A first byte with the high bit set starts an SSL 2.0-format CLIENT-HELLO (RFC 5246 Appendix
+    /// E.2), read in one 2-byte-header record; the result then has `isSSLv2Format` set and no
+    /// server_name.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> ParseProgress<ClientHelloInfo> {
-        ClientHelloReader.parse(bytes)
+        if let first = bytes.first, SSLv2ClientHelloReader.mayStart(first) {
+            return SSLv2ClientHelloReader.parse(bytes)
+        }
+        return ClientHelloReader.parse(bytes)
+    }
+
+    /// True when a stream whose first byte is `first` may open with a ClientHello: a TLS handshake
+    /// record (content type 22) or an SSL 2.0 record with a 2-byte header (high bit set).
+    @inlinable
+    public static func mayStartClientHello(_ first: UInt8) -> Bool {
+        first == 22 || first & 0x80 != 0
     }
 }
 

@@ -81,13 +81,13 @@ struct TLSServerWalkState: Sendable {
             if let hello = events.serverHello, !hello.isHelloRetryRequest, !awaitingServerHello {
                 // TLS 1.3: any encrypted record after the ServerHello; TLS 1.2: the encrypted
                 // Finished (or anything encrypted) after the server's ChangeCipherSpec.
-                if hello.negotiatedVersion >= 0x0304
+                if ServerHelloReader.isTLS13(hello.negotiatedVersion)
                     || (serverChangedCipherSpec && recordType != TLSContentType.alert) {
                     events.handshakeFinished = true
                 }
             }
         } else if recordType == TLSContentType.changeCipherSpec, let hello = events.serverHello,
-                  !awaitingServerHello, hello.negotiatedVersion < 0x0304 {
+                  !awaitingServerHello, !ServerHelloReader.isTLS13(hello.negotiatedVersion) {
             // In TLS 1.3 a ChangeCipherSpec is only middlebox compatibility (RFC 8446 §D.4).
             serverChangedCipherSpec = true
         }

@@ -9,17 +9,14 @@ extension PacketDecoder {
         case IPProtocolNumber.tcp:
             return decodeTCP(bytes, claimedLength: claimedLength, addresses: addresses, frame: &frame)
         case IPProtocolNumber.udp:
-            return decodeUDP(bytes, claimedLength: claimedLength, addresses: addresses, frame: &frame)
+            return decodeUDP(bytes, claimedLength: claimedLength, addresses: addresses, depth: depth, frame: &frame)
         case IPProtocolNumber.ipv4, IPProtocolNumber.ipv6:
-            guard depth < limits.maxTunnelDepth else {
-                anomalies.malformed &+= 1
-                return nil
-            }
-            if frame.tunnel == nil {
-                frame.tunnel = TunnelEndpoints(source: addresses.source, destination: addresses.destination)
-            }
             let inner: NetworkProtocol = protocolNumber == IPProtocolNumber.ipv4 ? .ipv4 : .ipv6
-            return decodeIP(inner, bytes, bytesWereCut: bytes.count < claimedLength, depth: depth &+ 1, frame: &frame)
+            return decodeTunnelled(.network(inner, offset: 0), bytes, bytesWereCut: bytes.count < claimedLength,
+                                   addresses: addresses, depth: depth, frame: &frame)
+        case IPProtocolNumber.gre:
+            return decodeTunnelled(GREHeader.locateNetworkLayer(bytes), bytes, bytesWereCut: bytes.count < claimedLength,
+                                   addresses: addresses, depth: depth, frame: &frame)
         default:
             anomalies.otherTransport &+= 1
             return nil
@@ -51,7 +48,7 @@ extension PacketDecoder {
     }
 
     private mutating func decodeUDP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
-                                    frame: inout FrameContext) -> DecodedPacket? {
+                                    depth: Int, frame: inout FrameContext) -> DecodedPacket? {
         let header: UDPHeader
         do {
             header = try UDPHeader(bytes)
@@ -68,6 +65,13 @@ extension PacketDecoder {
         var payload = header.payload
         if payload.count > payloadLength { payload = UnsafeRawBufferPointer(rebasing: payload[0..<payloadLength]) }
         if payload.count < payloadLength { frame.truncated = true }
+        if header.sourcePort == GTPUHeader.udpPort || header.destinationPort == GTPUHeader.udpPort,
+           depth < limits.maxTunnelDepth, case .network(let inner, let offset) = GTPUHeader.locateNetworkLayer(payload) {
+            // A G-PDU: the subscriber's packet is what the flows are about. Anything else on the
+            // port (signalling, echo) stays an ordinary UDP datagram.
+            return decodeTunnelled(.network(inner, offset: offset), payload, bytesWereCut: payload.count < payloadLength,
+                                   addresses: addresses, depth: depth, frame: &frame)
+        }
         var packet = DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
                                    destination: addresses.destination,
                                    transport: .udp(sourcePort: header.sourcePort, destinationPort: header.destinationPort),

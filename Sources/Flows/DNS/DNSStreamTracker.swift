@@ -8,6 +8,8 @@ final class DNSStreamTracker {
     private var serverFramer: DNSStreamFramer
     /// True once a direction lost bytes beyond the reassembly window: framing can no longer be trusted.
     private(set) var abandoned = false
+    /// True when it was abandoned because no reassembly window was free.
+    private(set) var noBuffer = false
 
     init(maxMessageBytes: Int) {
         clientFramer = DNSStreamFramer(maxMessageBytes: maxMessageBytes)
@@ -26,6 +28,11 @@ final class DNSStreamTracker {
         defer { if fromClient { toServer = stream } else { toClient = stream } }
 
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
+        if stream.windowUnavailable {
+            abandoned = true
+            noBuffer = true
+            return
+        }
         if stream.overflowed {
             abandoned = true
             return

@@ -132,28 +132,41 @@ struct ReassemblyWindow {
     }
 }
 
-/// Reuses reassembly windows so that flows do not allocate one each.
+/// Reuses reassembly windows so that flows do not allocate one each, and bounds how many exist.
 struct ReassemblyWindowPool {
     let windowCapacity: Int
     let maxPooled: Int
+    /// Windows lent out at once; `take()` returns nil past this.
+    let maxInUse: Int
     private var free: [ReassemblyWindow] = []
     /// Windows created since the tracker started (for tests and diagnostics).
     private(set) var created: Int = 0
+    /// Windows currently lent out.
+    private(set) var inUse: Int = 0
+    /// Requests refused because `maxInUse` windows were lent out.
+    private(set) var refused: Int64 = 0
 
-    init(windowCapacity: Int, maxPooled: Int = 64) {
+    init(windowCapacity: Int, maxInUse: Int = 4_096, maxPooled: Int = 64) {
         self.windowCapacity = max(0, windowCapacity)
+        self.maxInUse = max(0, maxInUse)
         self.maxPooled = max(0, maxPooled)
     }
 
-    /// A cleared window, reused when one is free.
-    mutating func take() -> ReassemblyWindow {
+    /// A cleared window, reused when one is free; nil when `maxInUse` windows are lent out.
+    mutating func take() -> ReassemblyWindow? {
+        guard inUse < maxInUse else {
+            refused &+= 1
+            return nil
+        }
+        inUse += 1
         if let window = free.popLast() { return window }
         created += 1
         return ReassemblyWindow(capacity: windowCapacity)
     }
 
-    /// Returns a window; `used` is how far its bitmaps may be dirty.
+    /// Returns a window taken with `take()`; `used` is how far its bitmaps may be dirty.
     mutating func give(_ window: ReassemblyWindow, used: Int) {
+        inUse = max(0, inUse - 1)
         guard free.count < maxPooled, window.capacity == windowCapacity else { return }
         var window = window
         window.reset(used: used)

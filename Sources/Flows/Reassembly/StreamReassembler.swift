@@ -38,6 +38,8 @@ struct StreamReassembler {
     private(set) var overflowed: Bool = false
     /// Payload segments that brought no new byte (retransmissions, duplicates).
     private(set) var duplicateSegments: Int = 0
+    /// True when the pool had no window to lend (its `maxInUse` was reached).
+    private(set) var windowUnavailable: Bool = false
     private(set) var window: ReassemblyWindow?
 
     init(baseSequence: UInt32) {
@@ -51,7 +53,10 @@ struct StreamReassembler {
     mutating func insert(sequence: UInt32, payload: UnsafeRawBufferPointer,
                          pool: inout ReassemblyWindowPool) -> ReassemblyInsertOutcome {
         guard payload.count > 0 else { return .nothingNew }
-        var storage = window ?? pool.take()
+        guard var storage = window ?? pool.take() else {
+            windowUnavailable = true
+            return .nothingNew
+        }
         window = nil
         defer { window = storage }
         let capacity = storage.capacity
@@ -127,6 +132,16 @@ struct StreamReassembler {
     /// Distinct segments whose first new byte lies in window offsets `[start, end)`.
     func segmentsStarting(in start: Int, _ end: Int) -> Int {
         window?.segmentStartCount(start, end) ?? 0
+    }
+
+    /// True when nothing is stored: the next in-order segment can bypass the window.
+    var isEmpty: Bool { contiguous == 0 && furthest == 0 }
+
+    /// Moves an empty window forward over `count` bytes a consumer took straight from a segment.
+    mutating func advanceEmpty(by count: Int) {
+        guard isEmpty, count > 0 else { return }
+        baseSequence = baseSequence &+ UInt32(truncatingIfNeeded: count)
+        discarded = discarded &+ Int64(count)
     }
 
     /// Drops the first `count` contiguous bytes and slides the window forward by as much.

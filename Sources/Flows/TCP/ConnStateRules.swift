@@ -11,12 +11,23 @@ enum TCPEndpointState: UInt8, Sendable {
     var isInactiveOrPartial: Bool { self == .inactive || self == .partial }
 }
 
+/// One endpoint's state and the state before its last change (Zeek's `prev_state`).
+struct TCPEndpointTrack: Sendable {
+    private(set) var state: TCPEndpointState = .inactive
+    private(set) var previous: TCPEndpointState = .inactive
+
+    mutating func set(_ next: TCPEndpointState) {
+        previous = state
+        state = next
+    }
+}
+
 /// Both endpoints of a flow as Zeek tracks them, plus the one bit of history conn_state reads.
 struct TCPConnectionStates: Sendable {
-    private(set) var client: TCPEndpointState = .inactive
-    private(set) var server: TCPEndpointState = .inactive
-    private var clientPrevious: TCPEndpointState = .inactive
-    private var serverPrevious: TCPEndpointState = .inactive
+    private var clientTrack = TCPEndpointTrack()
+    private var serverTrack = TCPEndpointTrack()
+    var client: TCPEndpointState { clientTrack.state }
+    var server: TCPEndpointState { serverTrack.state }
     /// Zeek's RSTOS0 history test `^?S[^HAFGIQ]*R`: the originator's first packet was a SYN and it
     /// sent no pure ACK, FIN, SYN-ACK or odd flag combination before its first RST.
     private var originatorHistoryAllowsRSTOS0: Bool
@@ -28,59 +39,57 @@ struct TCPConnectionStates: Sendable {
 
     /// Applies one packet: `fromClient` says which endpoint sent it; `payloadLength` its data bytes.
     mutating func apply(fromClient: Bool, flags: TCPFlagsView, payloadLength: Int) {
-        if fromClient { updateHistory(flags: flags, payloadLength: payloadLength) }
-        var endpoint = fromClient ? client : server
-        var endpointPrevious = fromClient ? clientPrevious : serverPrevious
-        var peer = fromClient ? server : client
-        var peerPrevious = fromClient ? serverPrevious : clientPrevious
+        if fromClient {
+            updateHistory(flags: flags, payloadLength: payloadLength)
+            Self.transition(endpoint: &clientTrack, peer: &serverTrack, fromOriginator: true, flags: flags,
+                            payloadLength: payloadLength)
+        } else {
+            Self.transition(endpoint: &serverTrack, peer: &clientTrack, fromOriginator: false, flags: flags,
+                            payloadLength: payloadLength)
+        }
+    }
 
-        func setEndpoint(_ s: TCPEndpointState) { endpointPrevious = endpoint; endpoint = s }
-        func setPeer(_ s: TCPEndpointState) { peerPrevious = peer; peer = s }
-
-        switch endpoint {
+    /// Zeek's TCPSessionAdapter::UpdateStateMachine for the sending endpoint.
+    private static func transition(endpoint: inout TCPEndpointTrack, peer: inout TCPEndpointTrack, fromOriginator: Bool,
+                                   flags: TCPFlagsView, payloadLength: Int) {
+        switch endpoint.state {
         case .inactive:
             if flags.syn {
-                if fromClient {
-                    setEndpoint(flags.ack ? .synAckSent : .synSent)
+                if fromOriginator {
+                    endpoint.set(flags.ack ? .synAckSent : .synSent)
                 } else {
                     // The responder's SYN(-ACK) establishes both sides (Zeek: connection_established).
-                    if peer == .synSent { setPeer(.established) }
-                    setEndpoint(.established)
+                    if peer.state == .synSent { peer.set(.established) }
+                    endpoint.set(.established)
                 }
             }
-            if flags.fin { setEndpoint(.closed) }
-            if flags.rst { setEndpoint(.reset) }
-            if endpoint == .inactive {
+            if flags.fin { endpoint.set(.closed) }
+            if flags.rst { endpoint.set(.reset) }
+            if endpoint.state == .inactive {
                 // No control flag changed the state. A responder's bare ACK of the initial SYN
                 // before its SYN-ACK does not count; anything else is a partial connection.
-                if !(!fromClient && payloadLength == 0 && peer == .synSent) {
-                    setEndpoint(.partial)
+                if fromOriginator || payloadLength != 0 || peer.state != .synSent {
+                    endpoint.set(.partial)
                 }
             }
         case .synSent, .synAckSent:
-            if flags.fin { setEndpoint(.closed) }
-            if flags.rst { setEndpoint(.reset) }
+            if flags.fin { endpoint.set(.closed) }
+            if flags.rst { endpoint.set(.reset) }
         case .established, .partial:
-            if flags.syn && endpoint == .partial && peer == .inactive && !flags.ack {
-                setEndpoint(.synSent)
+            if flags.syn && endpoint.state == .partial && peer.state == .inactive && !flags.ack {
+                endpoint.set(.synSent)
             }
             if flags.fin && !flags.rst {
-                setEndpoint(.closed)
+                endpoint.set(.closed)
                 // FIN after the peer's FIN+RST: the peer's RST was part of a normal close.
-                if peer == .reset && peerPrevious == .closed { setPeer(.closed) }
+                if peer.state == .reset && peer.previous == .closed { peer.set(.closed) }
             }
-            if flags.rst { setEndpoint(.reset) }
+            if flags.rst { endpoint.set(.reset) }
         case .closed:
             // After a FIN exchange a RST changes nothing.
-            if flags.rst && peer != .closed { setEndpoint(.reset) }
+            if flags.rst && peer.state != .closed { endpoint.set(.reset) }
         case .reset:
             break
-        }
-
-        if fromClient {
-            client = endpoint; clientPrevious = endpointPrevious; server = peer; serverPrevious = peerPrevious
-        } else {
-            server = endpoint; serverPrevious = endpointPrevious; client = peer; clientPrevious = peerPrevious
         }
     }
 

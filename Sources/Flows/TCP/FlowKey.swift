@@ -21,6 +21,20 @@ struct FlowKey: Hashable, Sendable {
         }
         return (FlowKey(lowAddress: destination, lowPort: destinationPort, highAddress: source, highPort: sourcePort), false)
     }
+
+    /// Feeds the hasher whole words (one for an IPv4 pair, one for the ports) instead of field by field.
+    @inline(__always)
+    func hash(into hasher: inout Hasher) {
+        switch (lowAddress, highAddress) {
+        case (.v4(let low), .v4(let high)):
+            hasher.combine(UInt64(low) << 32 | UInt64(high))
+        case (.v6(let lowHigh, let lowLow), .v6(let highHigh, let highLow)):
+            hasher.combine(lowHigh); hasher.combine(lowLow); hasher.combine(highHigh); hasher.combine(highLow)
+        default:
+            hasher.combine(lowAddress); hasher.combine(highAddress)
+        }
+        hasher.combine(UInt32(lowPort) << 16 | UInt32(highPort))
+    }
 }
 
 /// Chooses the client of a flow whose first packet is not a SYN.

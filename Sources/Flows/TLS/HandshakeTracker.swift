@@ -10,6 +10,10 @@ enum HandshakeDecision: Equatable {
     case alert
     case notTLS
     case limit
+    /// The capture's snaplen cut a segment whose bytes were needed.
+    case truncated
+    /// No reassembly window was free (`FlowLimits.maxReassemblyBuffers`).
+    case noBuffer
 }
 
 /// Where the client's stream is in its first bytes.
@@ -18,6 +22,10 @@ private enum ClientPhase {
     case unknown
     /// The stream starts like "CONNECT "; waiting for the end of the request header block.
     case connectRequest
+    /// The stream starts with something else: looking, within `preambleLimit` bytes, for a
+    /// ClientHello after another protocol's opening (STARTTLS-like: PostgreSQL SSLRequest, MySQL
+    /// SSL request, SOCKS).
+    case seekingClientHello
     /// Collecting the ClientHello (after the CONNECT header, for a tunnel).
     case clientHello
     /// ClientHello parsed; watching the next cleartext records for an alert.
@@ -32,6 +40,8 @@ private enum ServerPhase {
     case waitingForClient
     /// Reading the proxy's response header block.
     case proxyResponse
+    /// The client's TLS (if any) follows another protocol: looking for a ServerHello record.
+    case seekingServerHello
     /// Feeding in-order bytes to the TLS record walker.
     case tls
 }
@@ -44,13 +54,22 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     private var walker = Parsers.ServerWalker()
     /// Window offset where TLS starts in the client stream (after a CONNECT header block).
     private var clientTLSStart = 0
+    /// The stream's first byte had the high bit set and is being read as an SSL 2.0 CLIENT-HELLO.
+    private var triedSSLv2Hello = false
     /// Skip parsing until the client's contiguous bytes reach this count.
     private var clientParseAt = 0
     /// Where to resume scanning for CRLFCRLF / the next client record.
     private var clientScanOffset = 0
     private var serverScanOffset = 0
     private var serverBytesWalked = 0
+    /// Server bytes skipped while seeking a ServerHello after a preamble.
+    private var serverPreambleSkipped = 0
     private let serverWalkLimit: Int
+    /// Bytes of another protocol, each way, before TLS is given up on.
+    static var preambleLimit: Int { 1_024 }
+    /// What the server side decided; the flow's decision waits until the client's ClientHello is
+    /// no longer being collected (capture order can put the server's reply before the hello's end).
+    private var serverOutcome: HandshakeDecision?
     private(set) var decision: HandshakeDecision?
 
     /// `serverWalkLimit`: in-order server bytes walked before giving up (the walker keeps no bytes).
@@ -62,7 +81,8 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
 
     /// A client segment: `sequence` is the sequence number of its first payload byte;
     /// `streamStart` the client's first stream byte if known (ISN + 1), else this segment's.
-    func clientSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer,
+    /// `truncated`: the snaplen cut this segment's payload.
+    func clientSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer, truncated: Bool,
                        moment: PacketMoment, record: inout TCPFlowRecord, pool: inout ReassemblyWindowPool) {
         guard decision == nil else { return }
         guard clientPhase != .done else { return }
@@ -71,29 +91,57 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
         record.clientDuplicateSegments = stream.duplicateSegments
         client = stream
+        if stream.windowUnavailable {
+            decide(.noBuffer, record: &record)
+            return
+        }
         if outcome == .advanced {
             record.clientFirstBytesCollected = stream.contiguous
             advanceClient(moment: moment, record: &record)
         }
-        if decision == nil, clientPhase != .done, clientPhase != .watchingRecords, stream.overflowed {
+        let collecting = clientPhase == .unknown || clientPhase == .connectRequest || clientPhase == .clientHello
+        if decision == nil, collecting, stream.overflowed {
             decide(.limit, record: &record)
         }
+        if decision == nil, collecting, truncated {
+            decide(.truncated, record: &record)   // the bytes after the cut will never be seen
+        }
+        if !collecting, stream.overflowed { clientPhase = .done }
         if decision == nil { advanceServer(moment: moment, record: &record) }
+        settle(record: &record)
         if clientPhase == .done || decision != nil { client?.releaseWindow(to: &pool) }
     }
 
     /// A server segment; arguments as for `clientSegment`.
-    func serverSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer,
+    func serverSegment(sequence: UInt32, streamStart: UInt32?, payload: UnsafeRawBufferPointer, truncated: Bool,
                        moment: PacketMoment, record: inout TCPFlowRecord, pool: inout ReassemblyWindowPool) {
-        guard decision == nil else { return }
+        guard decision == nil, serverOutcome == nil else { return }
         var stream = server ?? StreamReassembler(baseSequence: streamStart ?? sequence)
         server = nil
+        if serverPhase == .tls, stream.isEmpty, sequence == stream.baseSequence {
+            // In order with nothing held: walk the segment in place, no window needed.
+            stream.advanceEmpty(by: payload.count)
+            server = stream
+            walk(payload, moment: moment, record: &record)
+            if decision == nil, serverOutcome == nil, truncated { serverOutcome = .truncated }
+            settle(record: &record)
+            return
+        }
         let outcome = stream.insert(sequence: sequence, payload: payload, pool: &pool)
         server = stream
+        if stream.windowUnavailable {
+            decide(.noBuffer, record: &record)
+            return
+        }
         if outcome == .advanced { advanceServer(moment: moment, record: &record) }
-        if decision == nil, let stream = server, stream.overflowed {
+        if decision == nil, serverOutcome == nil, let stream = server, stream.overflowed {
             decide(.limit, record: &record)
         }
+        if decision == nil, serverOutcome == nil, truncated {
+            serverOutcome = .truncated
+        }
+        settle(record: &record)
+        if serverOutcome != nil || decision != nil { server?.releaseWindow(to: &pool) }
     }
 
     /// Returns both windows to the pool. Call once the flow ends or the handshake is decided.
@@ -113,17 +161,36 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             guard let first else { return }
             if first == TLSRecordFraming.handshake {
                 clientPhase = .clientHello
+            } else if ClientHelloParser.mayStartClientHello(first) {
+                // An SSL 2.0 record header: an SSLv2-format CLIENT-HELLO (RFC 5246 E.2), else
+                // (the parser says so) back to seeking a ClientHello after some other opening.
+                clientPhase = .clientHello
+                triedSSLv2Hello = true
             } else if stream.withContiguousBytes({ HTTPHeaderBlock.mayBeConnect($0) }) {
                 clientPhase = .connectRequest
             } else {
-                clientPhase = .done
-                decide(.notTLS, record: &record)
-                return
+                clientPhase = .seekingClientHello
             }
         }
+        if clientPhase == .seekingClientHello { seekClientHello(stream, record: &record) }
         if clientPhase == .connectRequest { advanceConnectRequest(stream, record: &record) }
         if clientPhase == .clientHello { advanceClientHello(stream, moment: moment, record: &record) }
         if clientPhase == .watchingRecords { watchClientRecords(stream, moment: moment, record: &record) }
+    }
+
+    private func seekClientHello(_ stream: StreamReassembler, record: inout TCPFlowRecord) {
+        let found = stream.withContiguousBytes { TLSRecordFraming.findHandshakeRecord(in: $0, from: clientScanOffset, type: 1) }
+        if let start = found {
+            clientTLSStart = start
+            clientParseAt = 0
+            clientPhase = .clientHello
+            return
+        }
+        clientScanOffset = max(0, stream.contiguous - TLSRecordFraming.handshakeRecordPrefix + 1)
+        if stream.contiguous >= min(Self.preambleLimit, stream.capacity) {
+            clientPhase = .done
+            decide(.notTLS, record: &record)
+        }
     }
 
     private func advanceConnectRequest(_ stream: StreamReassembler, record: inout TCPFlowRecord) {
@@ -171,13 +238,24 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
             record.clientHello = info
             record.clientHelloCompleted = moment
             let helloEnd = clientTLSStart + max(0, info.recordBytes)
-            record.clientHelloSegments = stream.segmentsStarting(in: clientTLSStart, helloEnd)
+            // Segments whose first new byte lies in the hello, plus the one carrying its first byte
+            // when that segment began earlier (with a CONNECT request or another protocol's preamble).
+            let carriedIn = stream.segmentsStarting(in: clientTLSStart, clientTLSStart + 1) == 0 ? 1 : 0
+            record.clientHelloSegments = stream.segmentsStarting(in: clientTLSStart, helloEnd) + carriedIn
             record.tls = record.tls.advanced(to: .clientHelloSent)
             clientScanOffset = helloEnd
             clientPhase = .watchingRecords
         case .needMoreBytes?:
             if stream.contiguous >= stream.capacity { decide(.limit, record: &record) }
         case .notThisProtocol?:
+            if triedSSLv2Hello {
+                // The high bit belonged to another protocol's first byte, not an SSL 2.0 header.
+                triedSSLv2Hello = false
+                clientPhase = .seekingClientHello
+                seekClientHello(stream, record: &record)
+                if clientPhase == .clientHello { advanceClientHello(stream, moment: moment, record: &record) }
+                return
+            }
             clientPhase = .done
             decide(.notTLS, record: &record)
         }
@@ -204,17 +282,28 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
     // MARK: - Server
 
     private func advanceServer(moment: PacketMoment, record: inout TCPFlowRecord) {
-        guard decision == nil, var stream = server else { return }
-        server = nil
-        defer { server = stream }
+        guard decision == nil, serverOutcome == nil else { return }
         if serverPhase == .waitingForClient {
             switch clientPhase {
-            case .unknown, .connectRequest:
+            case .unknown:
+                // A TLS client speaks first: a server that talks on alone is some other protocol.
+                if let stream = server, stream.contiguous >= Self.preambleLimit { serverOutcome = .notTLS }
                 return
+            case .connectRequest:
+                return
+            case .seekingClientHello:
+                serverPhase = .seekingServerHello
             case .clientHello, .watchingRecords, .done:
-                serverPhase = record.connect != nil ? .proxyResponse : .tls
+                if record.connect != nil {
+                    serverPhase = .proxyResponse
+                } else {
+                    serverPhase = clientTLSStart > 0 ? .seekingServerHello : .tls
+                }
             }
         }
+        guard var stream = server else { return }
+        server = nil
+        defer { server = stream }
         if serverPhase == .proxyResponse {
             let headerEnd = stream.withContiguousBytes { HTTPHeaderBlock.end(in: $0, from: serverScanOffset) }
             guard let headerEnd else {
@@ -226,25 +315,44 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
                 Parsers.parseConnectResponseStatus(UnsafeRawBufferPointer(rebasing: bytes[0..<headerEnd]))  // headerEnd <= bytes.count
             }
             guard case .complete(let status) = progress else {
-                decide(.notTLS, record: &record)
+                serverOutcome = .notTLS
                 return
             }
             record.connectStatus = status
             stream.discardPrefix(headerEnd)
             guard (200..<300).contains(status) else {
-                decide(.notTLS, record: &record)
+                serverOutcome = .notTLS
                 return
             }
             serverPhase = .tls
         }
+        if serverPhase == .seekingServerHello {
+            let found = stream.withContiguousBytes { TLSRecordFraming.findHandshakeRecord(in: $0, from: 0, type: 2) }
+            if let start = found {
+                stream.discardPrefix(start)
+                serverPhase = .tls
+            } else {
+                // Keep only a possible partial record header; the rest is the other protocol's.
+                let skip = max(0, stream.contiguous - TLSRecordFraming.handshakeRecordPrefix + 1)
+                stream.discardPrefix(skip)
+                serverPreambleSkipped = serverPreambleSkipped &+ skip
+                if serverPreambleSkipped >= Self.preambleLimit { serverOutcome = .notTLS }
+                return
+            }
+        }
         // serverPhase == .tls: walk every in-order byte, then slide the window.
         let count = stream.contiguous
         guard count > 0 else { return }
-        stream.withContiguousBytes { walker.feed($0) }
+        stream.withContiguousBytes { walk($0, moment: moment, record: &record) }
         stream.discardPrefix(count)
-        serverBytesWalked = serverBytesWalked &+ count
+    }
+
+    /// Feeds in-order server bytes to the walker and records what it found.
+    private func walk(_ bytes: UnsafeRawBufferPointer, moment: PacketMoment, record: inout TCPFlowRecord) {
+        walker.feed(bytes)
+        serverBytesWalked = serverBytesWalked &+ bytes.count
         apply(walker.events, moment: moment, record: &record)
-        if decision == nil, serverBytesWalked >= serverWalkLimit { decide(.limit, record: &record) }
+        if decision == nil, serverOutcome == nil, serverBytesWalked >= serverWalkLimit { decide(.limit, record: &record) }
     }
 
     private func apply(_ events: TLSServerEvents, moment: PacketMoment, record: inout TCPFlowRecord) {
@@ -256,24 +364,43 @@ final class HandshakeTracker<Parsers: ApplicationParsers> {
         if events.handshakeFinished {
             record.establishedAt = moment
             record.tls = record.tls.advanced(to: .established)
-            decide(.established, record: &record)
+            serverOutcome = .established
         } else if let alert = events.alert {
             record.alert = alert
             record.alertFromServer = true
             record.alertAt = moment
             record.tls = record.tls.advanced(to: .alert)
-            decide(.alert, record: &record)
+            serverOutcome = .alert
         } else if events.notTLS {
-            decide(.notTLS, record: &record)
+            serverOutcome = .notTLS
         }
     }
 
     // MARK: - Decision
 
+    /// Adopts the server's outcome once the client's ClientHello is no longer being collected.
+    private func settle(record: inout TCPFlowRecord) {
+        guard decision == nil, let outcome = serverOutcome else { return }
+        switch clientPhase {
+        case .watchingRecords, .done:
+            decide(outcome, record: &record)
+        case .seekingClientHello, .unknown:
+            if case .notTLS = outcome { decide(outcome, record: &record) }  // no TLS from this client
+        case .connectRequest, .clientHello:
+            if case .notTLS = outcome, record.connect != nil, record.connectStatus.map({ !(200..<300).contains($0) }) == true {
+                decide(outcome, record: &record)   // the proxy refused: no TLS will follow
+            }
+        }
+    }
+
     private func decide(_ outcome: HandshakeDecision, record: inout TCPFlowRecord) {
         guard decision == nil else { return }
         decision = outcome
-        if outcome == .limit { record.firstBytesLimitHit = true }
+        switch outcome {
+        case .limit: record.firstBytesLimitHit = true
+        case .truncated: record.firstBytesTruncated = true
+        case .established, .alert, .notTLS, .noBuffer: break
+        }
     }
 }
 

@@ -40,6 +40,26 @@ enum TLSRecordFraming {
         return nil
     }
 
+    /// Bytes that identify a handshake record's start: type(1) version(2) length(2) msg_type(1).
+    static let handshakeRecordPrefix = 6
+
+    /// The offset of the first TLS handshake record at or after `from` whose handshake message has
+    /// type `type` (1 ClientHello, 2 ServerHello): 0x16, 0x03, minor 0...4, a length of at least 4,
+    /// then `type` (RFC 8446 §5.1, §4). nil when none starts in `bytes` (one may start in the last
+    /// `handshakeRecordPrefix - 1` bytes).
+    static func findHandshakeRecord(in bytes: UnsafeRawBufferPointer, from: Int, type: UInt8) -> Int? {
+        var index = max(0, from)
+        while index + handshakeRecordPrefix <= bytes.count {
+            if bytes[index] == handshake && bytes[index + 1] == 0x03 && bytes[index + 2] <= 0x04
+                && bytes[index + 5] == type {
+                let length = Int(bytes[index + 3]) << 8 | Int(bytes[index + 4])
+                if length >= 4 { return index }  // checked by the loop condition
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// What the client's records after its ClientHello show.
     enum ClientRecordScan: Equatable {
         /// More bytes are needed to see the next record's header (or the alert's two bytes).
@@ -73,14 +93,16 @@ enum TLSRecordFraming {
     }
 }
 
-/// Finds the end of an HTTP/1.x header block (RFC 9112 §2.1: CRLF CRLF).
+/// Finds the end of an HTTP/1.x header block (RFC 9112 §2.1: an empty line; §2.2 lets a recipient
+/// accept a bare LF as a line end).
 enum HTTPHeaderBlock {
-    /// The offset just past the first CRLFCRLF at or after `from`, or nil.
+    /// The offset just past the first empty line (LF CRLF or LF LF) at or after `from`, or nil.
     static func end(in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
         var index = max(0, from)
-        while index + 4 <= bytes.count {
-            if bytes[index] == 0x0D && bytes[index + 1] == 0x0A && bytes[index + 2] == 0x0D && bytes[index + 3] == 0x0A {
-                return index + 4  // checked by the loop condition
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A {
+                if bytes[index + 1] == 0x0A { return index + 2 }  // index + 1 < count
+                if bytes[index + 1] == 0x0D, index + 2 < bytes.count, bytes[index + 2] == 0x0A { return index + 3 }
             }
             index += 1
         }

@@ -23,7 +23,9 @@ enum ProtocolNames {
         }
     }
 
-    /// DNS RCODE name (IANA "DNS RCODEs"), else `RCODEn`.
+    /// DNS RCODE mnemonic (IANA "DNS RCODEs", spelled as BIND, dig and tshark print them), else `RCODEn`.
+    /// `rcode` is the 12-bit extended code (RFC 6891 §6.1.3), so EDNS-only codes from 16 up have names too;
+    /// 16 is BADVERS (an OPT-carried code; BADSIG shares the number only inside TSIG records).
     static func rcode(_ rcode: UInt16) -> String {
         switch rcode {
         case 0: "NOERROR"
@@ -32,8 +34,20 @@ enum ProtocolNames {
         case 3: "NXDOMAIN"
         case 4: "NOTIMP"
         case 5: "REFUSED"
+        case 6: "YXDOMAIN"
+        case 7: "YXRRSET"
+        case 8: "NXRRSET"
         case 9: "NOTAUTH"
+        case 10: "NOTZONE"
+        case 11: "DSOTYPENI"
         case 16: "BADVERS"
+        case 17: "BADKEY"
+        case 18: "BADTIME"
+        case 19: "BADMODE"
+        case 20: "BADNAME"
+        case 21: "BADALG"
+        case 22: "BADTRUNC"
+        case 23: "BADCOOKIE"
         default: "RCODE\(rcode)"
         }
     }

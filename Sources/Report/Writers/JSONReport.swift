@@ -103,8 +103,8 @@ struct JSONReport {
             ("id", .int(Int64(t.id))),
             ("name", .string(t.name.text)),
             ("type", .string(ProtocolNames.dnsType(t.type))),
-            ("rcode", t.rcode.map { .int(Int64($0)) } ?? .null),
-            ("rcodeName", t.rcode.map { .string(ProtocolNames.rcode($0)) } ?? .null),
+            ("rcode", t.rcode.map { .string(ProtocolNames.rcode($0)) } ?? .null),
+            ("rcodeValue", t.rcode.map { .int(Int64($0)) } ?? .null),
             ("answers", .array(t.answers.map { rr in
                 let data: JSONValue = switch rr.data {
                 case .address(let a): .string(AddressText.text(a))

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Capture
+import Correlate
+import Report
+
+/// `ssmpath analyze CAPTURE...`: several files are one capture set, read in time order.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyze pcap/pcapng capture files (gzip-compressed too) or directories of them.",
+        discussion: "Several files are analyzed as one capture, in time order."
+    )
+
+    @Argument(help: ArgumentHelp("Capture files or directories.", valueName: "capture"))
+    var captures: [String]
+
+    @OptionGroup var analysis: AnalysisArguments
+    @OptionGroup var report: ReportArguments
+
+    func validate() throws {
+        if captures.isEmpty { throw ValidationError("give at least one capture file, e.g. ssmpath analyze capture.pcap") }
+    }
+
+    func run() throws {
+        let paths = try CaptureFileList.expand(captures)
+        let captureSet: CaptureSet
+        do {
+            captureSet = try CaptureSet.open(paths: paths)
+        } catch {
+            throw CommandFailure(message: "ssmpath: " + error.message)
+        }
+        let pipeline = AnalysisPipeline(flowLimits: analysis.flowLimits, includeAllTraffic: analysis.includeAll,
+                                        fileCount: paths.count)
+        pipeline.run(captureSet)
+        let result = pipeline.finish(options: analysis.correlationOptions)
+        let metadata = CaptureMetadataBuilder.files(captureSet.infos, undecodable: pipeline.undecodableByFile)
+        try ReportOutput.write(result, captures: metadata, arguments: report)
+        for file in captureSet.infos {
+            for warning in file.warningMessages { printError("ssmpath: warning: \(warning)") }
+        }
+        if result.findings.contains(where: { $0.severity == .error }) || result.verdict.severity == .error {
+            throw CommandOutcome(status: .problemsFound)
+        }
+    }
+}

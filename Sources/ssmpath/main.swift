@@ -1,2 +1,0 @@
-// Replaced by the command-line implementation.
-print("ssmpath")
