@@ -99,8 +99,13 @@ fi
 
 sent=$(awk '/Actual:/ { print $2; exit }' "$WORK/tcpreplay.out")
 sent_seconds=$(awk '/Actual:/ { for (i = 1; i <= NF; i++) if ($i == "in") { print $(i + 1); exit } }' "$WORK/tcpreplay.out")
-counters=$(python3 "$HERE/json-counters.py" "$WORK/live.json" 'packet|drop' --all || true)
+# Top-level counters only (not the per-flow packet counts of the report).
+counters=$(python3 "$HERE/json-counters.py" "$WORK/live.json" 'packet|drop' --all | tr ' ' '\n' | grep -v '^flows\[' | paste -sd' ' || true)
 drops=$(printf '%s\n' $counters | awk -F= 'tolower($1) ~ /drop/ && $2 > 0 { s += $2 } END { print s + 0 }')
+# ssmpath reports kernel drops as a capture warning ("the kernel dropped N packets"): count those too.
+warned=$(grep -oE 'kernel dropped [0-9]+ packets' "$WORK/live.json" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }' || true)
+[[ -n $warned ]] || warned=0
+if (( warned > drops )); then drops=$warned; fi
 read -r rx0 rxdrop0 <<< "$rx_before"
 read -r rx1 rxdrop1 <<< "$rx_after"
 delivered=$((rx1 - rx0))
