@@ -31,7 +31,8 @@ PIPELINE_MAX_BYTES = 65536
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 
 # Selector byte of FuzzPacketDecoder for each libpcap link type (index into its linkTypeTable).
-LINK_SELECTOR = {1: 0, 113: 3, 276: 4, 12: 5, 101: 6, 228: 7, 229: 8, 0: 9, 108: 10, 14: 11}
+LINK_SELECTOR = {1: 0, 105: 1, 127: 2, 113: 3, 276: 4, 12: 5, 101: 6, 228: 7, 229: 8, 0: 9, 108: 10, 14: 11,
+                 129: 12, 7: 13}
 
 FIELDS = ["frame.number", "frame.protocols", "tcp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport",
           "udp.dstport", "udp.payload", "tcp.payload", "tcp.reassembled.data", "tls.handshake.type",

@@ -9,11 +9,13 @@ import Capture
 import Decode
 import FuzzSupport
 
-/// Link types the selector chooses from; index 15 is one ssmpath does not decode.
+/// Link types the selector chooses from (extract-seeds.py maps DLTs to these indices); index 15
+/// (DLT_USER0) is one ssmpath does not decode.
 let linkTypeTable: [LinkType] = [
-    .ethernet, .ethernet, .ethernet, .linuxSLL, .linuxSLL2, .raw, .rawLinktype, .ipv4,
-    .ipv6, .null, .loop, .rawOpenBSD, .ethernet, .linuxSLL, .raw, LinkType(rawValue: 147),
-]
+    .ethernet, LinkType(rawValue: 105), LinkType(rawValue: 127), .linuxSLL, .linuxSLL2, .raw, .rawLinktype,
+    .ipv4, .ipv6, .null, .loop, .rawOpenBSD, LinkType(rawValue: 129), LinkType(rawValue: 7), .ethernet,
+    LinkType(rawValue: 147),
+]  // 105 IEEE 802.11, 127 radiotap, 129 ARCNET (Linux), 7 ARCNET (BSD)
 let maxFramesPerInput = 64
 
 @_cdecl("LLVMFuzzerTestOneInput")
