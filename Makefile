@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BINARY := .build/release/ssmpath
 
-.PHONY: deps build demo test
+.PHONY: deps build demo test bench fuzz fuzz-replay
 
 ## deps: install the Debian packages that are missing (idempotent, quick when all present)
 deps:
@@ -21,3 +21,17 @@ demo: deps build
 ## test: every test target (Swift Testing runs tests in parallel)
 test: deps
 	$(SWIFT) test
+
+## bench: speed and memory vs the raw libpcap loop and tshark on a >= 1 GiB lab capture, a million SYNs,
+## live replay (root, ~10 min; results in /var/tmp/ssmpath-bench)
+bench: deps
+	bash scripts/bench/run.sh
+
+## fuzz: libFuzzer + AddressSanitizer on the decoders and the pipeline, FUZZ_SECONDS (default 60) per
+## target; crashers are kept in Fuzz/Crashers/
+fuzz: deps
+	bash Fuzz/run.sh
+
+## fuzz-replay: every saved crasher in Fuzz/Crashers/ once; fails if one still crashes
+fuzz-replay:
+	bash Fuzz/run.sh --replay

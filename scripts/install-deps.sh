@@ -30,6 +30,9 @@ need_package() { dpkg -s "$1" >/dev/null 2>&1 || want "$1"; }
 need_package fonts-noto-cjk   # Japanese glyphs in the HTML report screenshots
 need_command ip iproute2                # network namespaces, veth pairs
 need_command iptables iptables
+need_command ethtool ethtool              # lab and bench: NIC offloads off, wire-sized frames
+need_command tcpreplay tcpreplay          # bench: live replay
+[[ -x /usr/bin/time ]] || want time       # bench: peak RSS
 need_command gzip gzip
 need_command python3 python3
 
