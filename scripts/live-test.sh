@@ -22,6 +22,18 @@
 # exit, even on failure. Environment: SSMPATH (binary, default .build/debug/ssmpath).
 set -uo pipefail
 
+# A caller may hand us SIGINT/SIGTERM blocked (Foundation's Process does: children inherit the
+# spawning thread's mask) and some signals ignored. Start over with nothing blocked, so that our
+# traps, the harness's time limit (SIGTERM) and the signals sent to ssmpath act as from a shell.
+if [[ -z ${LIVE_TEST_UNMASKED:-} ]] && grep -qE '^SigBlk:[[:space:]]*0*[1-9a-f]' /proc/$$/status; then
+    export LIVE_TEST_UNMASKED=1
+    exec python3 -c 'import os, signal, sys
+for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGPIPE, signal.SIGXFSZ):
+    signal.signal(number, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+os.execv(sys.argv[1], sys.argv[1:])' "$0" "$@"
+fi
+
 root=$(cd "$(dirname "$0")/.." && pwd)
 lab=$root/scripts/lab/lab.sh
 binary=${SSMPATH:-$root/.build/debug/ssmpath}
@@ -48,6 +60,7 @@ prepare_outdir() {
     mkdir -p "$outdir" || die "cannot create $outdir"
     rm -f "$outdir"/{report.json,live.pcap,stdout.txt,stderr.txt,exit-status,stop-ms,lab-up.log}
     : >"$outdir/run.log"
+    grep -E "^Sig(Blk|Ign)" /proc/$$/status >>"$outdir/run.log"   # inherited signal mask, for diagnosis
 }
 
 live_pid=""
@@ -95,9 +108,10 @@ kill_live() { [[ -n $live_pid ]] && kill -KILL "$live_pid" 2>/dev/null; live_pid
 # MARK: - Lab mode
 
 lab_is_up() { [[ -e /run/ssmlab ]] || ip netns list | grep -q '^ssmlab-'; }
-lab_ours=0
+lab_ours=0 client_pid=""
 lab_cleanup() {
     kill_live
+    [[ -n $client_pid ]] && kill -TERM "$client_pid" 2>/dev/null   # its processes in the lab: lab.sh down
     if (( lab_ours )); then "$lab" down >>"$outdir/run.log" 2>&1; fi
 }
 
@@ -139,7 +153,10 @@ run_lab() {
     start_live ssmlab-inst --interface eth0 --write "$outdir/live.pcap" --format json \
         --output "$outdir/report.json" "$@"
     wait_capturing
-    "$lab" client >>"$outdir/run.log" 2>&1
+    # In the background and waited for, so that a signal to this script runs the cleanup at once.
+    "$lab" client >>"$outdir/run.log" 2>&1 &
+    client_pid=$!
+    wait "$client_pid"; client_pid=""
     log "clients done"
     sleep 0.3                                   # the last packets reach the capture
     local stop; stop=$(now_ms)
@@ -151,9 +168,15 @@ run_lab() {
 
 ns_a="live-$$-a" ns_b="live-$$-b"
 traffic_pid=""
+# Kills every process left in our two namespaces (SIGKILL: a caller may have left SIGTERM blocked
+# in the mask we inherit, and a connect to a downed peer blocks for minutes), then deletes them.
 veth_cleanup() {
     kill_live
-    [[ -n $traffic_pid ]] && kill "$traffic_pid" 2>/dev/null
+    local ns pid
+    for ns in "$ns_a" "$ns_b"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+    done
+    [[ -n $traffic_pid ]] && kill -KILL "$traffic_pid" 2>/dev/null
     ip netns del "$ns_a" 2>/dev/null
     ip netns del "$ns_b" 2>/dev/null
 }
