@@ -4,7 +4,8 @@ import CPcap
 import Synchronization
 
 /// A live capture on one interface. `nextEvent()` returns a packet, `.idle` after the read timeout
-/// (~200 ms), or `.end` once stopped; `stop()` may be called from any thread.
+/// (~200 ms), or `.end` once stopped, or once the interface went down or away (see `failure`);
+/// `stop()` may be called from any thread.
 ///
 /// Reads are non-blocking (`pcap_setnonblock`) with a poll(2) of at most `timeoutMilliseconds` when
 /// nothing is buffered: libpcap 1.10's own read timeout does not make a blocking read return on
@@ -35,6 +36,9 @@ public final class LiveCapture: PacketSource {
     public let linkType: LinkType
     private let stopRequested: StopFlag
     private var finished = false
+    /// Whether idle reads check that the interface is still up: only for a real interface that was
+    /// up at the start (not `any`, nor pseudo-devices such as `nflog`, which SIOCGIFFLAGS does not know).
+    private let watchesInterface: Bool
 
     // MARK: - Opening
 
@@ -90,6 +94,7 @@ public final class LiveCapture: PacketSource {
         self.linkType = handle.linkType
         self.stopRequested = StopFlag()
         self.activationWarnings = warnings
+        self.watchesInterface = InterfaceState.of(interface: name, socket: handle.selectableDescriptor) == .up
         let link = CaptureLinkType(linkType: linkType, name: PcapHandle.name(of: linkType))
         self.info = CaptureFileInfo(path: name, format: CaptureFormat(container: .pcapNanoseconds, compressed: false),
                                     linkTypes: [link])
@@ -129,6 +134,11 @@ public final class LiveCapture: PacketSource {
                                         originalLength: length))
         case .timeout:
             if stopRequested.isSet { finished = true; return .end }
+            if let problem = interfaceProblem() {
+                finished = true
+                failure = "\(options.interface): capture stopped: \(problem)"
+                return .end
+            }
             return .idle
         case .end:
             finished = true
@@ -137,6 +147,17 @@ public final class LiveCapture: PacketSource {
             finished = true
             failure = "\(options.interface): capture stopped: \(message.text)"
             return .end
+        }
+    }
+
+    /// Nil while the interface is up (or not watched); otherwise why the capture cannot go on.
+    /// Asked only when a read found nothing: one ioctl per read timeout at most.
+    private func interfaceProblem() -> String? {
+        guard watchesInterface else { return nil }
+        switch InterfaceState.of(interface: options.interface, socket: handle.selectableDescriptor) {
+        case .up, .unknown: return nil
+        case .down: return "the interface went down"
+        case .gone: return "the interface disappeared"
         }
     }
 

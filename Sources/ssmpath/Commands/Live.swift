@@ -61,7 +61,7 @@ struct Live: ParsableCommand {
         do {
             capture = try LiveCapture(options: options)
         } catch {
-            throw CommandFailure(message: "ssmpath: " + error.message)
+            throw CommandFailure(message: "ssmpath: " + Self.openFailureMessage(error))
         }
         for warning in capture.activationWarnings { printError("ssmpath: warning: \(warning)") }
 
@@ -123,6 +123,21 @@ struct Live: ParsableCommand {
         if result.verdict.severity == .error || result.findings.contains(where: { $0.severity == .error }) {
             throw CommandOutcome(status: .problemsFound)
         }
+    }
+}
+
+// MARK: - Messages
+
+extension Live {
+    /// One line for a capture that could not start. Permission problems name both ways out, with
+    /// the path of this very binary (the generic hint in `CaptureError` names the build directory).
+    static func openFailureMessage(_ error: CaptureError) -> String {
+        guard case .liveOpenFailed(let interface, let reason, let detail) = error,
+              reason == .permissionDenied || reason == .promiscuousPermissionDenied else { return error.message }
+        let binary = Bundle.main.executablePath ?? "ssmpath"
+        let cause = detail.isEmpty ? "" : " (\(detail))"
+        return "\(interface): cannot capture, permission denied\(cause); run as root (sudo \(binary) live ...), "
+            + "or allow this binary to capture once: sudo setcap cap_net_raw,cap_net_admin=eip \(binary)"
     }
 }
 
