@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BINARY := .build/release/ssmpath
 
-.PHONY: deps build demo test bench fuzz fuzz-replay
+.PHONY: deps build demo test bench fuzz fuzz-replay dist live-test
 
 ## deps: install the Debian packages that are missing (idempotent, quick when all present)
 deps:
@@ -35,3 +35,11 @@ fuzz: deps
 ## fuzz-replay: every saved crasher in Fuzz/Crashers/ once; fails if one still crashes
 fuzz-replay:
 	bash Fuzz/run.sh --replay
+
+## dist: portable release binary (Swift runtime, libpcap, zlib linked in): dist/ssmpath-VERSION-linux-ARCH.tar.gz
+dist: deps
+	SWIFT=$(SWIFT) bash scripts/dist.sh
+
+## live-test: only the live-capture tests (root; brings the lab up and down; ~45 s)
+live-test:
+	$(SWIFT) test --filter 'LiveCommandTests|LivePrivilegeTests'
