@@ -44,7 +44,11 @@ done
 (( ${#TARGETS[@]} )) || TARGETS=("${ALL_TARGETS[@]}")
 
 # MARK: - Build
-BUILD_FLAGS=(--package-path "$HERE" -c debug --sanitize=fuzzer --sanitize=address)
+# SwiftPM passes `--sanitize=fuzzer --sanitize=address` to swiftc as two `-sanitize=` flags, and the
+# driver keeps only the last: the code got ASan but no coverage instrumentation, so libFuzzer ran
+# blind ("no interesting inputs were found ... Is the code instrumented for coverage?"). The joined
+# flag, last on the command line, gives both (check: `nm X.o | grep __sanitizer_cov`).
+BUILD_FLAGS=(--package-path "$HERE" -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
 log "swift build ${BUILD_FLAGS[*]}"
 mkdir -p "$WORK"
 build_status=0
