@@ -56,6 +56,8 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
     private(set) var pool: ReassemblyWindowPool
     private var dns: DNSTransactionTable
     private var retained: [TCPFlowRecord] = []
+    /// How many of `retained` carried neither a ClientHello nor a CONNECT.
+    private var retainedWithoutHandshake = 0
     private var captureStart: Timestamp?
     private var captureEnd: Timestamp?
     /// Latest packet time seen: the clock for timeouts (never goes backwards).
@@ -365,11 +367,14 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
             counters.flowsFilteredOut &+= 1
             return
         }
-        if retained.count < max(0, limits.maxRetainedFlows) {
-            retained.append(record)
-        } else {
+        let withoutHandshake = record.clientHello == nil && record.connect == nil
+        guard retained.count < max(0, limits.maxRetainedFlows),
+              !withoutHandshake || retainedWithoutHandshake < max(0, limits.maxRetainedFlowsWithoutHandshake) else {
             counters.flowsNotRetained &+= 1
+            return
         }
+        retained.append(record)
+        if withoutHandshake { retainedWithoutHandshake &+= 1 }
     }
 
     /// Closes everything: lingering closed flows finish normally; other open flows are reported
@@ -383,8 +388,11 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
         }
         closing.removeAll()
         let transactions = dns.finish(counters: &counters)
-        let flows = retained.sorted { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
-        retained.removeAll()
+        // Moved out and sorted in place: `sorted` would hold a second copy of every retained record.
+        var flows: [TCPFlowRecord] = []
+        swap(&flows, &retained)
+        retainedWithoutHandshake = 0
+        flows.sort { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
         return FlowsResult(flows: flows, dns: transactions, counters: counters, decodeAnomalies: decodeAnomalies,
                            captureStart: captureStart, captureEnd: captureEnd)
     }

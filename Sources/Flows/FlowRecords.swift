@@ -245,6 +245,11 @@ public struct FlowLimits: Sendable, Hashable {
     /// Finished flows and DNS transactions kept for correlation and the report.
     public var maxRetainedFlows: Int = 200_000
     public var maxRetainedDNS: Int = 200_000
+    /// Of those finished flows, how many may have carried neither a ClientHello nor a CONNECT
+    /// (SYNs that went unanswered, resets, scans): kept first come, first kept, then counted in
+    /// `flowsNotRetained`. Without it a SYN flood to 443 fills the whole `maxRetainedFlows` with
+    /// records (~600 bytes each) that name nothing: 200,000 of them cost over 250 MB at peak.
+    public var maxRetainedFlowsWithoutHandshake: Int = 16_384
     /// Seconds of capture time a closed flow (FIN both ways, or RST) lingers to absorb final ACKs
     /// and retransmitted RSTs before it is finished (Zeek's tcp_close_delay / tcp_reset_delay).
     public var closedLingerSeconds: Int64 = 5

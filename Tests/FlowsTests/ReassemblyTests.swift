@@ -57,6 +57,17 @@ import Decode
         #expect(contents(r) == [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
+    @Test func segmentsPastAnyTCPWindowAreIgnoredNotAnOverflow() {
+        var pool = ReassemblyWindowPool(windowCapacity: 8)
+        var r = StreamReassembler(baseSequence: 10)
+        #expect(insert(&r, &pool, seq: 10 &+ (1 << 30), [1, 2]) == .nothingNew)
+        #expect(insert(&r, &pool, seq: 10 &- (1 << 30), [1, 2]) == .nothingNew)
+        #expect(!r.overflowed && r.outOfWindowSegments == 2 && r.duplicateSegments == 0)
+        // Just inside the largest window it is still an overflow (a ClientHello longer than the window).
+        #expect(insert(&r, &pool, seq: 10 &+ (1 << 30) &- 1, [1, 2]) == .nothingNew)
+        #expect(r.overflowed)
+    }
+
     @Test func slidingKeepsHeldBytesAcrossAWordBoundary() {
         var pool = ReassemblyWindowPool(windowCapacity: 256)
         var r = StreamReassembler(baseSequence: 0)

@@ -4,6 +4,9 @@
 // - The window covers `capacity` bytes starting at `baseSequence` (the stream's first payload byte:
 //   ISN + 1, or the first sequence number seen on a flow picked up mid-stream). Bytes before the
 //   window are ignored; bytes past it are dropped and flagged with `overflowed`.
+// - Segments that start 2^30 bytes or more from the window start are not of this stream (RFC 7323
+//   §2.3: a TCP window never exceeds 2^30 bytes): a stray or forged segment is counted in
+//   `outOfWindowSegments` and ignored; it neither overflows the window nor ends collection.
 // - Overlaps and retransmissions: FIRST WINS. A byte, once stored, is never overwritten (Zeek keeps
 //   the first copy and flags a "rexmit_inconsistency"; Suricata's default BSD/Linux policies also
 //   favour the original for segments that start at or after it).
@@ -36,6 +39,8 @@ struct StreamReassembler {
     private(set) var furthest: Int = 0
     /// True once a byte arrived beyond the window's capacity.
     private(set) var overflowed: Bool = false
+    /// Segments ignored for starting 2^30 or more bytes from the window start.
+    private(set) var outOfWindowSegments: Int = 0
     /// Payload segments that brought no new byte (retransmissions, duplicates).
     private(set) var duplicateSegments: Int = 0
     /// True when the pool had no window to lend (its `maxInUse` was reached).
@@ -45,6 +50,9 @@ struct StreamReassembler {
     init(baseSequence: UInt32) {
         self.baseSequence = baseSequence
     }
+
+    /// The largest TCP window (RFC 7323 §2.3: 2^30 bytes with the maximum window scale of 14).
+    static var maximumWindowDistance: UInt { 1 << 30 }
 
     var capacity: Int { window?.capacity ?? 0 }
 
@@ -63,6 +71,10 @@ struct StreamReassembler {
 
         // Serial arithmetic: the signed distance from the window start (RFC 1982).
         let relative = Int(Int32(bitPattern: sequence &- baseSequence))
+        guard relative.magnitude < Self.maximumWindowDistance else {
+            outOfWindowSegments += 1
+            return .nothingNew
+        }
         var start = relative
         var end = relative + payload.count  // |relative| < 2^31 and count < 2^31: no overflow on 64-bit Int
         if end > capacity {

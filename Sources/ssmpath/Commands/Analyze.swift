@@ -32,11 +32,16 @@ struct Analyze: ParsableCommand {
                                         fileCount: paths.count)
         pipeline.run(captureSet)
         let result = pipeline.finish(options: analysis.correlationOptions)
-        let metadata = CaptureMetadataBuilder.files(captureSet.infos, undecodable: pipeline.undecodableByFile)
+        var metadata = CaptureMetadataBuilder.files(captureSet.infos, undecodable: pipeline.undecodableByFile)
+        let linkTypeWarnings = LinkTypeCheck.warnings(captureSet.infos, notIPFrames: pipeline.notIPByFile)
+        for warning in linkTypeWarnings where metadata.indices.contains(warning.file) {
+            metadata[warning.file].warnings.append(warning.message)
+        }
         try ReportOutput.write(result, captures: metadata, arguments: report)
         for file in captureSet.infos {
             for warning in file.warningMessages { printError("ssmpath: warning: \(warning)") }
         }
+        for warning in linkTypeWarnings { printError("ssmpath: warning: \(warning.message)") }
         if result.findings.contains(where: { $0.severity == .error }) || result.verdict.severity == .error {
             throw CommandOutcome(status: .problemsFound)
         }

@@ -54,7 +54,8 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("max-flows"), help: "TCP flows tracked at once; the idlest is evicted (and counted) past this.")
     var maxActiveFlows: Int = FlowLimits().maxActiveFlows
 
-    @Option(name: .customLong("max-retained"), help: "Finished flows and DNS transactions kept for the report (each).")
+    @Option(name: .customLong("max-retained"),
+            help: "Finished flows and DNS transactions kept for the report (each). By default at most 16384 of the flows may lack a ClientHello or CONNECT (unanswered SYNs, scans); setting this option applies its value to those too.")
     var maxRetained: Int = FlowLimits().maxRetainedFlows
 
     @Option(name: .customLong("idle-timeout"), help: "Seconds of silence after which an open TCP flow is evicted.")
@@ -76,6 +77,9 @@ struct AnalysisArguments: ParsableArguments {
         limits.maxActiveFlows = maxActiveFlows
         limits.maxRetainedFlows = maxRetained
         limits.maxRetainedDNS = maxRetained
+        // The default keeps a SYN flood's nameless flows to their own smaller cap (memory); a user
+        // who sets --max-retained asks for that many of every kind.
+        if maxRetained != FlowLimits().maxRetainedFlows { limits.maxRetainedFlowsWithoutHandshake = maxRetained }
         limits.idleTimeoutSeconds = idleTimeoutSeconds
         return limits
     }

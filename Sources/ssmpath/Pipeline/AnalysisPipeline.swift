@@ -11,6 +11,9 @@ final class AnalysisPipeline {
     private let tracker: FlowTracker
     /// Frames per file that could not be decoded, for `captures[].undecodable`.
     private(set) var undecodableByFile: [Int64]
+    /// Frames per file that held no IP packet (not IP, unsupported link type or malformed): when
+    /// that is every frame, the file's link type is probably wrong (see `LinkTypeCheck`).
+    private(set) var notIPByFile: [Int64]
     private(set) var packetsSeen: Int64 = 0
 
     init(flowLimits: FlowLimits, includeAllTraffic: Bool, fileCount: Int) {
@@ -21,6 +24,7 @@ final class AnalysisPipeline {
             tracker = FlowTracker(limits: flowLimits, retainFlow: { AnalysisPipeline.retainLikelySSM($0) })
         }
         undecodableByFile = Array(repeating: 0, count: max(fileCount, 1))
+        notIPByFile = Array(repeating: 0, count: max(fileCount, 1))
     }
 
     /// Decodes one frame and feeds flow tracking.
@@ -28,11 +32,16 @@ final class AnalysisPipeline {
     func consume(_ record: PacketRecord) {
         packetsSeen &+= 1
         let undecodableBefore = decoder.anomalies.undecodable
+        let notIPBefore = decoder.anomalies.notIP
         if let packet = decoder.decode(record) {
             tracker.process(packet)
-        } else if decoder.anomalies.undecodable != undecodableBefore {
-            let index = Int(record.ref.fileIndex)
-            if undecodableByFile.indices.contains(index) { undecodableByFile[index] &+= 1 }
+        } else {
+            let undecodable = decoder.anomalies.undecodable != undecodableBefore
+            if undecodable || decoder.anomalies.notIP != notIPBefore {
+                let index = Int(record.ref.fileIndex)
+                if notIPByFile.indices.contains(index) { notIPByFile[index] &+= 1 }
+                if undecodable, undecodableByFile.indices.contains(index) { undecodableByFile[index] &+= 1 }
+            }
         }
     }
 
