@@ -22,11 +22,24 @@ final class PcapHandle {
 
     // MARK: - Opening
 
-    /// `pcap_open_offline_with_tstamp_precision(path, NANO)`. On failure returns libpcap's message.
+    /// Bytes of stdio buffer for capture files: libpcap reads through `fread`, and the default
+    /// 4 KiB buffer costs one `read` system call per 4 KiB (283,000 for a 1.1 GB capture).
+    static let fileBufferSize = 1 << 20
+
+    /// Opens `path` with a large stdio buffer and hands it to
+    /// `pcap_fopen_offline_with_tstamp_precision(file, NANO)`, which then owns it (falls back to
+    /// `pcap_open_offline_with_tstamp_precision` when `fopen` fails, to get libpcap's message).
     static func openOffline(path: String) -> Result<PcapHandle, PcapMessage> {
-        withErrorBuffer { errbuf in
-            pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), errbuf)
-        }.map { PcapHandle(raw: $0, nanosecondTimestamps: true) }
+        guard let file = fopen(path, "rb") else {
+            return withErrorBuffer { errbuf in
+                pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), errbuf)
+            }.map { PcapHandle(raw: $0, nanosecondTimestamps: true) }
+        }
+        // Must precede any I/O on the stream; on failure stdio keeps its default buffer.
+        _ = setvbuf(file, nil, _IOFBF, fileBufferSize)
+        let opened = openOffline(file: file)
+        if case .failure = opened { fclose(file) }
+        return opened
     }
 
     /// `pcap_fopen_offline_with_tstamp_precision(file, NANO)`. On success the handle owns `file`

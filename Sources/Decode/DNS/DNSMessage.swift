@@ -6,6 +6,11 @@
 public struct DNSName: Hashable, Sendable, Comparable {
     public var bytes: [UInt8]
     @inlinable public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Hashes the bytes as one block (an array of bytes would hash them one by one).
+    @inlinable public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
     /// The name from text, lower-cased, with any trailing dot removed.
     public init(_ text: String) {
         var b = Array(text.utf8)

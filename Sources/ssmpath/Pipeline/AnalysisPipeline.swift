@@ -31,25 +31,45 @@ final class AnalysisPipeline {
     @inline(__always)
     func consume(_ record: PacketRecord) {
         packetsSeen &+= 1
+        Self.step(record, decoder: &decoder, tracker: tracker, notIPByFile: &notIPByFile, undecodableByFile: &undecodableByFile)
+    }
+
+    /// Reads every packet of `source` (a file set) through the pipeline.
+    ///
+    /// The decoder and counters live in locals for the loop: as stored properties of this class,
+    /// every packet would pay dynamic exclusivity checks on them.
+    func run<Source: PacketSource>(_ source: Source) {
+        var localDecoder = decoder
+        decoder = PacketDecoder(limits: localDecoder.limits)  // one owner: no copy-on-write of its state
+        var notIP = notIPByFile, undecodable = undecodableByFile
+        var seen = packetsSeen
+        let tracker = self.tracker
+        while case .packet(let record) = source.nextEvent() {
+            seen &+= 1
+            Self.step(record, decoder: &localDecoder, tracker: tracker, notIPByFile: &notIP, undecodableByFile: &undecodable)
+        }
+        decoder = localDecoder
+        notIPByFile = notIP
+        undecodableByFile = undecodable
+        packetsSeen = seen
+    }
+
+    /// One frame: decode, track, and count per file the frames that held no IP packet and those
+    /// that could not be decoded.
+    @inline(__always)
+    private static func step(_ record: PacketRecord, decoder: inout PacketDecoder, tracker: FlowTracker,
+                             notIPByFile: inout [Int64], undecodableByFile: inout [Int64]) {
         let undecodableBefore = decoder.anomalies.undecodable
         let notIPBefore = decoder.anomalies.notIP
         if let packet = decoder.decode(record) {
             tracker.process(packet)
-        } else {
-            let undecodable = decoder.anomalies.undecodable != undecodableBefore
-            if undecodable || decoder.anomalies.notIP != notIPBefore {
-                let index = Int(record.ref.fileIndex)
-                if notIPByFile.indices.contains(index) { notIPByFile[index] &+= 1 }
-                if undecodable, undecodableByFile.indices.contains(index) { undecodableByFile[index] &+= 1 }
-            }
+            return
         }
-    }
-
-    /// Reads every packet of `source` (a file set) through the pipeline.
-    func run<Source: PacketSource>(_ source: Source) {
-        while case .packet(let record) = source.nextEvent() {
-            consume(record)
-        }
+        let undecodable = decoder.anomalies.undecodable != undecodableBefore
+        guard undecodable || decoder.anomalies.notIP != notIPBefore else { return }
+        let index = Int(record.ref.fileIndex)
+        if notIPByFile.indices.contains(index) { notIPByFile[index] &+= 1 }
+        if undecodable, undecodableByFile.indices.contains(index) { undecodableByFile[index] &+= 1 }
     }
 
     /// Live status: what has been seen so far.
