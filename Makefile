@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BINARY := .build/release/ssmpath
 
-.PHONY: deps build demo test bench fuzz fuzz-replay dist live-test
+.PHONY: deps build demo test bench fuzz fuzz-replay dist live-test check
 
 ## deps: install the Debian packages that are missing (idempotent, quick when all present)
 deps:
@@ -43,3 +43,8 @@ dist: deps
 ## live-test: only the live-capture tests (root; brings the lab up and down; ~45 s)
 live-test:
 	$(SWIFT) test --filter 'LiveCommandTests|LivePrivilegeTests'
+
+## check: the whole test suite, then the CLI on every lab capture, under AddressSanitizer (own scratch
+## dir .build-asan; slow)
+check: deps
+	SWIFT=$(SWIFT) bash scripts/check-asan.sh
