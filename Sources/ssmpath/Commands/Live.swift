@@ -30,7 +30,7 @@ struct Live: ParsableCommand {
     var write: String?
 
     @Option(name: .customLong("buffer-size"), help: "Kernel capture buffer in MiB.")
-    var bufferMiB: Int32 = 8
+    var bufferMiB: Int32 = 32
 
     @Option(name: .long, help: "Bytes kept of each packet.")
     var snaplen: Int32 = 262_144
