@@ -17,6 +17,8 @@ public final class CaptureSet: PacketSource {
     /// The file whose packet was yielded last: advanced at the start of the next call.
     private var yielded: Int?
     private var primed = false
+    /// The file of a one-file set: read directly, with no merge bookkeeping per packet.
+    private let onlyFile: CaptureFile?
 
     // MARK: - Opening
 
@@ -34,6 +36,7 @@ public final class CaptureSet: PacketSource {
     /// A set of files opened by the caller (for callers that skip unreadable files). Each file's own
     /// `fileIndex` is used in `PacketRef`.
     public init(files: [CaptureFile]) {
+        self.onlyFile = files.count == 1 ? files.first : nil
         self.files = files
         self.pending = Array(repeating: nil, count: files.count)
         self.heap = []
@@ -48,6 +51,7 @@ public final class CaptureSet: PacketSource {
     /// The earliest pending packet of all files, or nil when every file is exhausted. Its bytes are
     /// valid until the next call.
     public func next() -> PacketRecord? {
+        if let onlyFile { return onlyFile.next() }
         if !primed {
             primed = true
             for index in files.indices {
