@@ -34,8 +34,17 @@ struct SSMPathRunner {
 
     /// Runs ssmpath with `arguments`, with a time limit.
     static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Output {
+        try run(executable: binary, arguments: arguments, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Runs `/bin/sh -c command` with `arguments` as $0, $1, ... (for ulimit and the like).
+    static func run(shell command: String, arguments: [String], timeoutSeconds: Double = 120) throws -> Output {
+        try run(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", command] + arguments, timeoutSeconds: timeoutSeconds)
+    }
+
+    private static func run(executable: URL, arguments: [String], timeoutSeconds: Double) throws -> Output {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -52,7 +61,7 @@ struct SSMPathRunner {
         DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         if group.wait(timeout: .now() + timeoutSeconds) == .timedOut {
             process.terminate()
-            Issue.record("ssmpath \(arguments.joined(separator: " ")) did not finish in \(timeoutSeconds) s")
+            Issue.record("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(timeoutSeconds) s")
         }
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))

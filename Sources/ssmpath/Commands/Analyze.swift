@@ -22,6 +22,10 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let paths = try CaptureFileList.expand(captures)
+        let openable = OpenFileLimit.raise()
+        if paths.count > openable {
+            throw CommandFailure(message: "ssmpath: \(paths.count) capture files are more than the \(openable) this process may open at once; hint: merge them first (mergecap -w all.pcapng FILES) or raise `ulimit -n`")
+        }
         let captureSet: CaptureSet
         do {
             captureSet = try CaptureSet.open(paths: paths)
