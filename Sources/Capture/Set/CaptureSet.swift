@@ -6,6 +6,10 @@
 /// Each pending packet stays in libpcap's buffer (valid until that handle's next `pcap_next_ex`),
 /// so nothing is copied: the file whose packet was yielded is advanced only on the following call.
 /// A min-heap of file indices keeps the cost per packet O(log files).
+///
+/// With `readAheadThreads` > 0, up to that many files are read ahead at once, each on a thread of
+/// its own (`ReadAheadReader`): the files whose pending packets come first, and, as one ends, the
+/// next. The packets and their order are the same either way; only the work moves to other cores.
 public final class CaptureSet: PacketSource {
     /// The files, indexed by `PacketRef.fileIndex`.
     public let files: [CaptureFile]
@@ -19,31 +23,47 @@ public final class CaptureSet: PacketSource {
     private var primed = false
     /// The file of a one-file set: read directly, with no merge bookkeeping per packet.
     private let onlyFile: CaptureFile?
+    /// Files read ahead on threads of their own at once, at most.
+    public let readAheadThreads: Int
+    /// The reader of each file that has one (a file gets one at most once, and keeps it to its end).
+    private var readers: [ReadAheadReader?]
+    private var activeReaders = 0
+    /// The reader of a one-file set.
+    private var onlyReader: ReadAheadReader?
+    /// Set when a reader could not be started (no memory or thread): the rest is read directly.
+    private var readAheadUnavailable = false
+    /// Blocks per reader and their size: 8 × 256 KiB, so at most 2 MiB of packets per file ahead.
+    static let readAheadBlockCount = 8
+    static let readAheadBlockSize = 256 << 10
 
     // MARK: - Opening
 
     /// Opens every path, in order, as file index 0, 1, ... Fails on the first file that cannot be
     /// opened (the CLI exits with status 2); files opened before it are closed.
-    public static func open(paths: [String]) throws(CaptureError) -> CaptureSet {
+    /// `readAheadThreads`: files read ahead on threads of their own at once (0: none).
+    public static func open(paths: [String], readAheadThreads: Int = 0) throws(CaptureError) -> CaptureSet {
         var files: [CaptureFile] = []
         files.reserveCapacity(paths.count)
         for (index, path) in paths.enumerated() {
             files.append(try CaptureFile(path: path, fileIndex: Int32(truncatingIfNeeded: index)))
         }
-        return CaptureSet(files: files)
+        return CaptureSet(files: files, readAheadThreads: readAheadThreads)
     }
 
     /// A set of files opened by the caller (for callers that skip unreadable files). Each file's own
-    /// `fileIndex` is used in `PacketRef`.
-    public init(files: [CaptureFile]) {
+    /// `fileIndex` is used in `PacketRef`. `readAheadThreads`: as for `open(paths:readAheadThreads:)`.
+    public init(files: [CaptureFile], readAheadThreads: Int = 0) {
         self.onlyFile = files.count == 1 ? files.first : nil
         self.files = files
+        self.readAheadThreads = max(0, readAheadThreads)
+        self.readers = Array(repeating: nil, count: files.count)
         self.pending = Array(repeating: nil, count: files.count)
         self.heap = []
         self.heap.reserveCapacity(files.count)
     }
 
-    /// The per-file facts, in file order (final once `next()` has returned nil).
+    /// The per-file facts, in file order. Final, and safe to read, once `next()` has returned nil
+    /// (until then a read-ahead thread may still be counting).
     public var infos: [CaptureFileInfo] { files.map(\.info) }
 
     // MARK: - Merging
@@ -51,22 +71,29 @@ public final class CaptureSet: PacketSource {
     /// The earliest pending packet of all files, or nil when every file is exhausted. Its bytes are
     /// valid until the next call.
     public func next() -> PacketRecord? {
-        if let onlyFile { return onlyFile.next() }
+        if let onlyReader { return onlyReader.next() }
+        if let onlyFile { return nextOfOnlyFile(onlyFile) }
         if !primed {
             primed = true
             for index in files.indices {
                 pending[index] = files[index].next()
                 if pending[index] != nil { push(index) }
             }
+            startReadersAhead()
         } else if let last = yielded {
             // The packet yielded last is no longer borrowed: advance its file.
             yielded = nil
-            if let record = files[last].next() {
+            if let record = advance(last) {
                 pending[last] = record
                 siftDown(from: 0)  // `last` is still at the top of the heap
             } else {
                 pending[last] = nil
                 popTop()
+                if readers[last] != nil {
+                    readers[last] = nil  // its thread has ended; joined here
+                    activeReaders -= 1
+                    startReadersAhead()
+                }
             }
         }
         guard let top = heap.first, let record = pending[top] else { return nil }
@@ -78,6 +105,52 @@ public final class CaptureSet: PacketSource {
     public func nextEvent() -> CaptureEvent {
         if let record = next() { return .packet(record) }
         return .end
+    }
+
+    // MARK: - Reading ahead
+
+    /// The next packet of file `index`, from its reader if it has one.
+    @inline(__always)
+    private func advance(_ index: Int) -> PacketRecord? {
+        if let reader = readers[index] { return reader.next() }
+        return files[index].next()
+    }
+
+    /// A one-file set: its reader starts with the first call, before anything was read directly.
+    private func nextOfOnlyFile(_ file: CaptureFile) -> PacketRecord? {
+        if !primed {
+            primed = true
+            if readAheadThreads > 0,
+               let started = ReadAheadReader.start(file: file, alreadyRead: nil, blockCount: Self.readAheadBlockCount,
+                                                   blockSize: Self.readAheadBlockSize) {
+                onlyReader = started.reader
+                return started.reader.next()
+            }
+        }
+        return file.next()
+    }
+
+    /// Gives readers to the files whose pending packets come first, while threads are free. Each
+    /// file's pending packet (read directly, in libpcap's buffer) moves into its reader's ring.
+    /// Runs after priming and whenever a reader ends: O(files) each time.
+    private func startReadersAhead() {
+        while activeReaders < readAheadThreads, !readAheadUnavailable {
+            var earliest: Int?
+            for index in heap where readers[index] == nil {
+                if let best = earliest, !precedes(index, best) { continue }
+                earliest = index
+            }
+            guard let chosen = earliest else { return }
+            guard let started = ReadAheadReader.start(file: files[chosen], alreadyRead: pending[chosen],
+                                                      blockCount: Self.readAheadBlockCount,
+                                                      blockSize: Self.readAheadBlockSize) else {
+                readAheadUnavailable = true
+                return
+            }
+            readers[chosen] = started.reader
+            activeReaders += 1
+            if let copied = started.copied { pending[chosen] = copied }  // same time: the heap stays valid
+        }
     }
 
     // MARK: - Heap of file indices
