@@ -28,7 +28,7 @@ struct Analyze: ParsableCommand {
         }
         let captureSet: CaptureSet
         do {
-            captureSet = try CaptureSet.open(paths: paths)
+            captureSet = try CaptureSet.open(paths: paths, readAheadThreads: analysis.readAheadThreads)
         } catch {
             throw CommandFailure(message: "ssmpath: " + error.message)
         }

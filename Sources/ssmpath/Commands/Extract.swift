@@ -56,7 +56,7 @@ struct Extract: ParsableCommand {
     }
 
     private func openSet(_ paths: [String]) throws -> CaptureSet {
-        do { return try CaptureSet.open(paths: paths) } catch { throw CommandFailure(message: "ssmpath: " + error.message) }
+        do { return try CaptureSet.open(paths: paths, readAheadThreads: analysis.readAheadThreads) } catch { throw CommandFailure(message: "ssmpath: " + error.message) }
     }
 }
 
