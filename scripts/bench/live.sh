@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # live.sh SSMPATH CAPTURE PPS SECONDS OUT.txt — live sniffing throughput.
-# SSMPATH is the ssmpath binary, or Benchmarks' StageBench (its `live IFACE SECONDS` mode runs the
-# same Capture → Decode → Flows stages) while the CLI has no `live` subcommand.
+# SSMPATH is the ssmpath binary.
 #
 # Builds two namespaces joined by a veth (bench-lsrc/bench-l0 ══ bench-l1/bench-lsnk, offloads off),
 # starts `ssmpath live --interface bench-l1 --duration SECONDS+8 --format json` in bench-lsnk, and
@@ -74,11 +73,7 @@ ip netns exec $SNK ethtool -K bench-l1 tso off gso off gro off tx off >/dev/null
 # must drain its ring before the deadline); rates are per replay second.
 SNIFF_SECONDS=$((SECONDS_TO_RUN + 8))
 log "ssmpath live on bench-l1 for ${SNIFF_SECONDS}s; tcpreplay at $PPS packets/s for ${SECONDS_TO_RUN}s"
-if [[ $(basename "$SSMPATH") == StageBench ]]; then  # stand-in while the CLI has no `live`
-    SNIFF=("$SSMPATH" live bench-l1 "$SNIFF_SECONDS")
-else
-    SNIFF=("$SSMPATH" live --interface bench-l1 --duration "$SNIFF_SECONDS" --format json)
-fi
+SNIFF=("$SSMPATH" live --interface bench-l1 --duration "$SNIFF_SECONDS" --format json)
 ip netns exec $SNK timeout $((SNIFF_SECONDS + 30)) "${SNIFF[@]}" > "$WORK/live.json" 2> "$WORK/live.err" &
 SNIFFER=$!
 sleep 1.5

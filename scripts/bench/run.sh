@@ -5,11 +5,12 @@
 #   1. swift build -c release (repo root)
 #   2. make/reuse the >= 1 GiB lab capture (make-capture.sh), compile the raw libpcap loop
 #   3. BENCH_RUNS (default 3) timed runs each of: raw pcap_next_ex loop, tshark field extraction,
-#      `ssmpath analyze --format json` (StageBench report while the CLI lacks `analyze`), and the
-#      pipeline up to each stage (Benchmarks/ StageBench); wall time and peak RSS from /usr/bin/time
-#   4. a 1,000,000-SYN capture (make-syn-flood.py): ssmpath's peak RSS and the flow-limit counter
-#   5. live: tcpreplay of lab traffic at BENCH_LIVE_PPS onto a veth while `ssmpath live` sniffs it
-#      (skipped with a message if `ssmpath live --help` fails)
+#      `ssmpath analyze --format json` (all CPUs, and --threads 1), and the pipeline up to each
+#      stage (Benchmarks/ StageBench); wall time and peak RSS from /usr/bin/time
+#   4. many files and gzip: the capture cut into 12 rotated files (editcap -c) and gzip -1'd, each
+#      analyzed with --threads 1 and with every CPU; the reports must be byte-identical
+#   5. a 1,000,000-SYN capture (make-syn-flood.py): ssmpath's peak RSS and the flow-limit counter
+#   6. live: tcpreplay of lab traffic at BENCH_LIVE_PPS onto a veth while `ssmpath live` sniffs it
 #
 # Prints a table, the ratios against the targets and PASS/FAIL for each; the same text is saved in
 # $BENCH_CACHE/results-<UTC time>.txt. Exit status: 0 when everything was measured (targets may
@@ -17,7 +18,7 @@
 #
 # Environment: BENCH_CACHE (default /var/tmp/ssmpath-bench), BENCH_CAPTURE (default
 # $BENCH_CACHE/bench-1g.pcap), BENCH_RUNS (3), BENCH_TSHARK_RUNS (BENCH_RUNS), BENCH_SKIP_BUILD=1,
-# BENCH_SKIP_STAGES=1,
+# BENCH_SKIP_STAGES=1, BENCH_SKIP_FILES=1,
 # BENCH_SKIP_LIVE=1, BENCH_SKIP_SYN=1, BENCH_LIVE_PPS (250000), BENCH_LIVE_SECONDS (10).
 set -euo pipefail
 
@@ -55,7 +56,7 @@ if [[ ! -x /usr/bin/time ]]; then
     log "installing time"
     apt-get install -y time >/dev/null || fail_tool "missing /usr/bin/time (apt-get install time)"
 fi
-for tool in swift cc tshark python3 awk; do
+for tool in swift cc tshark editcap gzip python3 awk; do
     command -v "$tool" >/dev/null || fail_tool "missing $tool"
 done
 [[ -f /usr/include/pcap/pcap.h ]] || fail_tool "missing libpcap headers (apt-get install libpcap-dev)"
@@ -74,17 +75,8 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
 fi
 STAGEBENCH=$(swift build -c release --package-path "$ROOT/Benchmarks" --show-bin-path)/StageBench
 [[ -x $STAGEBENCH ]] || fail_tool "no StageBench at $STAGEBENCH"
-# Until the CLI has `analyze`, the whole-pipeline figure comes from StageBench (same stages,
-# same flow retention, JSON report) and is labelled so.
-# (A stub CLI exits 0 on anything, so look for the option in the help text.)
-if "$SSMPATH" analyze --help 2>&1 | grep -q -- '--format'; then
-    ANALYZE=("$SSMPATH" analyze --format json)
-    ANALYZE_LABEL="ssmpath analyze --format json"
-else
-    ANALYZE=("$STAGEBENCH" report)
-    ANALYZE_LABEL="StageBench report (ssmpath analyze is not in this build)"
-    log "ssmpath analyze is missing: measuring the pipeline with StageBench report instead"
-fi
+ANALYZE=("$SSMPATH" analyze --format json)
+CPUS=$(nproc)
 cc -O2 -o "$CACHE/pcap-loop" "$HERE/pcap-loop.c" -lpcap || fail_tool "cannot compile pcap-loop.c"
 
 # MARK: - Captures
@@ -126,6 +118,7 @@ LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measuring ($RUNS runs each, tshark $TSHARK_RUNS; load average $LOAD_AT_START)"
 measure raw-pcap-loop "0" "$RUNS" "$CACHE/pcap-loop" "$CAPTURE"
 measure ssmpath-analyze "0 1" "$RUNS" "${ANALYZE[@]}" "$CAPTURE"
+measure ssmpath-1-thread "0 1" "$RUNS" "${ANALYZE[@]}" --threads 1 "$CAPTURE"
 cp "$WORK/ssmpath-analyze.stderr" "$CACHE/ssmpath-analyze-$STAMP.stderr"
 "${ANALYZE[@]}" "$CAPTURE" > "$CACHE/ssmpath-analyze-$STAMP.json" 2>/dev/null || true
 if [[ ${BENCH_SKIP_STAGES:-0} != 1 ]]; then
@@ -145,10 +138,10 @@ say "machine: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; e
 say "load average at start: $LOAD_AT_START; at report: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews figures)"
 say "ssmpath: $(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
 say "capture: $CAPTURE, $(stat -c %s "$CAPTURE") bytes, $PACKETS packets (page cache warm)"
-say "ssmpath-analyze row: $ANALYZE_LABEL"
+say "ssmpath-analyze: ssmpath analyze --format json (reads ahead on $((CPUS > 1 ? 1 : 0)) more thread of the $CPUS CPUs); ssmpath-1-thread: with --threads 1"
 say ""
 say "$(printf '%-18s %5s %10s %10s %10s %14s' tool runs 'min s' 'median s' 'max s' 'peak RSS MiB')"
-for name in raw-pcap-loop ssmpath-analyze tshark-fields; do
+for name in raw-pcap-loop ssmpath-analyze ssmpath-1-thread tshark-fields; do
     read -r wmin wmed wmax < <(stat_of "$name" 2)
     read -r _ _ rmax < <(stat_of "$name" 3)
     runs=$(awk -v n="$name" '$1 == n' "$TIMINGS" | wc -l)
@@ -182,6 +175,44 @@ if [[ ${BENCH_SKIP_STAGES:-0} != 1 ]]; then
 fi
 say "ssmpath throughput      = $(awk -v p="$PACKETS" -v b="$BYTES" -v t="$ssm_min" 'BEGIN { if (t > 0) printf "%.0f packets/s, %.0f MB/s", p / t, b / t / 1e6; else print "-" }')"
 
+# MARK: - Many files, gzip (issue 7: every core, the same report)
+if [[ ${BENCH_SKIP_FILES:-0} != 1 ]]; then
+    SPLIT=$CACHE/split
+    if [[ ! -s $SPLIT/.done ]]; then
+        log "cutting the capture into rotated files in $SPLIT"
+        rm -rf "$SPLIT"; mkdir -p "$SPLIT"
+        editcap -c $(( (PACKETS + 11) / 12 )) "$CAPTURE" "$SPLIT/part.pcap" >&2 || fail_tool "editcap failed"
+        echo done > "$SPLIT/.done"
+    fi
+    GZ=$CACHE/bench-1g.pcap.gz
+    if [[ ! -s $GZ ]]; then
+        log "gzip -1 of the capture to $GZ"
+        gzip -1 -c "$CAPTURE" > "$GZ.tmp" && mv "$GZ.tmp" "$GZ"
+    fi
+    cat "$SPLIT"/part* "$GZ" > /dev/null
+    files_runs=$(( RUNS < 2 ? RUNS : 2 ))
+    measure files-1-thread "0 1" "$files_runs" "${ANALYZE[@]}" --threads 1 "$SPLIT"
+    measure files-all-cpus "0 1" "$files_runs" "${ANALYZE[@]}" "$SPLIT"
+    measure gzip-1-thread "0 1" "$files_runs" "${ANALYZE[@]}" --threads 1 "$GZ"
+    measure gzip-all-cpus "0 1" "$files_runs" "${ANALYZE[@]}" "$GZ"
+    same() {  # same NAME ARGS...: reports with --threads 1 and with every CPU are byte-identical
+        "${ANALYZE[@]}" --threads 1 "$@" > "$WORK/one.json" 2>/dev/null || true
+        "${ANALYZE[@]}" "$@" > "$WORK/all.json" 2>/dev/null || true
+        if [[ -s $WORK/one.json ]] && cmp -s "$WORK/one.json" "$WORK/all.json"; then echo "identical PASS"; else echo "DIFFERENT FAIL"; fi
+    }
+    say ""
+    say "many files and gzip: --threads 1 against every CPU ($CPUS); cost = min wall"
+    for pair in "files:$(ls "$SPLIT" | grep -c pcap) rotated files (editcap -c)" "gzip:gzip -1, $(stat -c %s "$GZ") bytes"; do
+        key=${pair%%:*}; label=${pair#*:}
+        read -r one _ < <(stat_of "$key-1-thread" 2)
+        read -r all _ < <(stat_of "$key-all-cpus" 2)
+        read -r _ _ rss < <(stat_of "$key-all-cpus" 3)
+        if [[ $key == files ]]; then result=$(same "$SPLIT"); else result=$(same "$GZ"); fi
+        say "$(printf '  %-34s %6s s -> %6s s (%sx), peak RSS %s MiB, report %s' "$label" "$one" "$all" \
+            "$(ratio "$one" "$all")" "$(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }')" "$result")"
+    done
+fi
+
 # MARK: - A million SYNs (issue 8)
 if [[ ${BENCH_SKIP_SYN:-0} != 1 ]]; then
     measure ssmpath-syn-flood "0 1" 1 "${ANALYZE[@]}" "$SYN_CAPTURE"
@@ -210,12 +241,7 @@ if [[ ${BENCH_SKIP_LIVE:-0} == 1 ]]; then
     say ""; say "live: skipped (BENCH_SKIP_LIVE=1)"
 else
     say ""
-    SNIFFER=$SSMPATH
-    if ! "$SSMPATH" live --help 2>&1 | grep -q -- '--interface'; then
-        SNIFFER=$STAGEBENCH
-        say "live: ssmpath live --help fails (no live command in this build): sniffing with StageBench live (same stages)"
-    fi
-    if "$HERE/live.sh" "$SNIFFER" "$CAPTURE" "$LIVE_PPS" "$LIVE_SECONDS" "$WORK/live.txt"; then
+    if "$HERE/live.sh" "$SSMPATH" "$CAPTURE" "$LIVE_PPS" "$LIVE_SECONDS" "$WORK/live.txt"; then
         while read -r line; do say "$line"; done < "$WORK/live.txt"
         live_pps=$(awk '/^live-pps/ { print $2 }' "$WORK/live.txt")
         live_drops=$(awk '/^live-drops/ { print $2 }' "$WORK/live.txt")
