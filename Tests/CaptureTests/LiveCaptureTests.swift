@@ -80,6 +80,32 @@ import Testing
         if case .end = capture.nextEvent() {} else { Issue.record("stays ended") }
     }
 
+    /// Packets the kernel took before `stop()` are still delivered: the last ring block reaches
+    /// libpcap only when its timer fires, so stopping drains it (within the read timeout + 100 ms).
+    @Test func stopDeliversWhatTheKernelAlreadyHolds() throws {
+        let port: UInt16 = 39_519
+        guard let capture = try openLoopback(filter: "udp port \(port)") else { return }
+        if case .idle = capture.nextEvent() {} else { Issue.record("no traffic yet: idle") }
+        sendDatagrams(count: 7, port: port)
+        capture.stop()
+        let start = Date()
+        var seen = 0
+        while Date().timeIntervalSince(start) < 3, case .packet = capture.nextEvent() { seen += 1 }
+        #expect(seen == 7)
+        #expect(Date().timeIntervalSince(start) < 1)
+        if case .end = capture.nextEvent() {} else { Issue.record("stays ended") }
+    }
+
+    /// `stopNow()` (for --count) ends at once, whatever the kernel still holds.
+    @Test func stopNowEndsAtOnce() throws {
+        let port: UInt16 = 39_520
+        guard let capture = try openLoopback(filter: "udp port \(port)") else { return }
+        sendDatagrams(count: 3, port: port)
+        capture.stopNow()
+        if case .end = capture.nextEvent() {} else { Issue.record("stopNow: .end at once") }
+        #expect(capture.info.packets == 0)
+    }
+
     @Test func defaultFilterCompilesOnLoopback() throws {
         guard let capture = try openLoopback(filter: LiveCapture.defaultFilter) else { return }
         #expect(capture.options.filter == LiveCapture.defaultFilter)

@@ -82,6 +82,10 @@ struct Live: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         var nextStatus = start &+ 1_000_000_000
         var writeFailure: String?
+        // Read once: ArgumentParser's property wrappers cost a metadata lookup on every access.
+        let packetLimit = count
+        let stopAt = duration.map { start &+ UInt64(($0 * 1e9).rounded()) }
+        var stopping = false
 
         loop: while true {
             switch capture.nextEvent() {
@@ -90,14 +94,18 @@ struct Live: ParsableCommand {
                 if let w = writer, writeFailure == nil {
                     do { try w.write(record) } catch { writeFailure = error.message }
                 }
-                if let count, pipeline.packetsSeen >= count { capture.stop() }
+                // --count: not one packet more, so no draining of what the kernel still holds.
+                if let packetLimit, pipeline.packetsSeen >= packetLimit { capture.stopNow() }
             case .idle:
                 break
             case .end:
                 break loop
             }
             let now = DispatchTime.now().uptimeNanoseconds
-            if let duration, Double(now &- start) / 1e9 >= duration { capture.stop() }
+            if let stopAt, now >= stopAt, !stopping {
+                stopping = true
+                capture.stop()  // what the kernel holds from before the deadline is still read
+            }
             if now >= nextStatus {
                 status.update(elapsed: Double(now &- start) / 1e9, pipeline: pipeline, stats: capture.statistics())
                 nextStatus = now &+ 1_000_000_000
