@@ -14,6 +14,7 @@ struct Analyze: ParsableCommand {
     var captures: [String]
 
     @OptionGroup var analysis: AnalysisArguments
+    @OptionGroup var reading: FileReadingArguments
     @OptionGroup var report: ReportArguments
 
     func validate() throws {
@@ -28,7 +29,7 @@ struct Analyze: ParsableCommand {
         }
         let captureSet: CaptureSet
         do {
-            captureSet = try CaptureSet.open(paths: paths, readAheadThreads: analysis.readAheadThreads)
+            captureSet = try CaptureSet.open(paths: paths, readAheadThreads: reading.readAheadThreads)
         } catch {
             throw CommandFailure(message: "ssmpath: " + error.message)
         }

@@ -18,6 +18,7 @@ struct Extract: ParsableCommand {
     var output: String
 
     @OptionGroup var analysis: AnalysisArguments
+    @OptionGroup var reading: FileReadingArguments
 
     func validate() throws {
         if captures.isEmpty { throw ValidationError("give at least one capture file") }
@@ -56,7 +57,7 @@ struct Extract: ParsableCommand {
     }
 
     private func openSet(_ paths: [String]) throws -> CaptureSet {
-        do { return try CaptureSet.open(paths: paths, readAheadThreads: analysis.readAheadThreads) } catch { throw CommandFailure(message: "ssmpath: " + error.message) }
+        do { return try CaptureSet.open(paths: paths, readAheadThreads: reading.readAheadThreads) } catch { throw CommandFailure(message: "ssmpath: " + error.message) }
     }
 }
 

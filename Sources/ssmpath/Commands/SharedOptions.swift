@@ -61,10 +61,6 @@ struct AnalysisArguments: ParsableArguments {
     @Option(name: .customLong("idle-timeout"), help: "Seconds of silence after which an open TCP flow is evicted.")
     var idleTimeoutSeconds: Int64 = FlowLimits().idleTimeoutSeconds
 
-    @Option(name: .customLong("threads"),
-            help: "Threads for capture files: one analyzes, the others read files ahead of it (default: the CPUs online). The report is the same with any number; 1 uses one thread.")
-    var threads: Int = AnalysisArguments.onlineProcessors
-
     func validate() throws {
         for text in vpcCIDRTexts where IPNetwork(text) == nil {
             throw ValidationError("--vpc-cidr \(text): not a CIDR such as 10.0.0.0/16 or fd00:10::/56")
@@ -73,7 +69,6 @@ struct AnalysisArguments: ParsableArguments {
         guard (16...50_000_000).contains(maxActiveFlows) else { throw ValidationError("--max-flows must be 16...50000000") }
         guard (16...50_000_000).contains(maxRetained) else { throw ValidationError("--max-retained must be 16...50000000") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout must be 1...86400 seconds") }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
     }
 
     var flowLimits: FlowLimits {
@@ -89,14 +84,25 @@ struct AnalysisArguments: ParsableArguments {
         return limits
     }
 
+    var correlationOptions: CorrelationOptions {
+        CorrelationOptions(vpcCIDRs: vpcCIDRTexts.compactMap { IPNetwork($0) }, includeAllTraffic: includeAll)
+    }
+}
+
+/// How capture files are read (analyze, extract).
+struct FileReadingArguments: ParsableArguments {
+    @Option(name: .customLong("threads"),
+            help: "Threads for capture files: one analyzes, the others read files ahead of it (default: the CPUs online). The report is the same with any number; 1 uses one thread.")
+    var threads: Int = FileReadingArguments.onlineProcessors
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
+    }
+
     /// CPUs online (at least 1).
     static var onlineProcessors: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     /// Files read ahead on threads of their own: every thread but the one that analyzes, at most 8
     /// (each holds 2 MiB of packets).
     var readAheadThreads: Int { min(8, threads - 1) }
-
-    var correlationOptions: CorrelationOptions {
-        CorrelationOptions(vpcCIDRs: vpcCIDRTexts.compactMap { IPNetwork($0) }, includeAllTraffic: includeAll)
-    }
 }
