@@ -68,29 +68,28 @@ public struct PacketDecoder {
     /// ends inside a header returns nil.
     public mutating func decode(_ record: PacketRecord) -> DecodedPacket? {
         var frame = FrameContext(record: record)
-        let packet: DecodedPacket?
+        // Counted after the layers ran; a deferred count lets each layer build the packet in place
+        // in the returned value (a local copied out would cost a 192-byte copy per packet).
+        defer { if frame.truncated { anomalies.truncated &+= 1 } }
         switch LinkLayer.locateNetworkLayer(linkType: record.linkType, bytes: record.bytes) {
         case .unsupportedLinkType:
             anomalies.unsupportedLinkType &+= 1
-            packet = nil
+            return nil
         case .notIP:
             anomalies.notIP &+= 1
-            packet = nil
+            return nil
         case .invalid(let error):
             count(error, bytesWereCut: record.isTruncated, frame: &frame)
-            packet = nil
+            return nil
         case .network(let networkProtocol, let offset):
-            if offset >= 0, offset <= record.bytes.count {
-                let ipBytes = UnsafeRawBufferPointer(rebasing: record.bytes[offset...])  // checked above
-                packet = decodeIP(networkProtocol, ipBytes, bytesWereCut: record.isTruncated, depth: 0, frame: &frame)
-            } else {
+            guard offset >= 0, offset <= record.bytes.count else {
                 count(.truncated(needed: offset, available: record.bytes.count), bytesWereCut: record.isTruncated,
                       frame: &frame)
-                packet = nil
+                return nil
             }
+            let ipBytes = UnsafeRawBufferPointer(rebasing: record.bytes[offset...])  // checked above
+            return decodeIP(networkProtocol, ipBytes, bytesWereCut: record.isTruncated, depth: 0, frame: &frame)
         }
-        if frame.truncated { anomalies.truncated &+= 1 }
-        return packet
     }
 
     // MARK: - Anomaly accounting

@@ -3,6 +3,7 @@
 extension PacketDecoder {
     /// Decodes an IP packet (outer, or the inner one of a tunnel at `depth` > 0).
     /// `bytesWereCut`: the bytes given are fewer than the layer below claimed (snaplen).
+    @inline(__always)  // one copy of the packet per frame, built where it is returned
     mutating func decodeIP(_ networkProtocol: NetworkProtocol, _ bytes: UnsafeRawBufferPointer,
                            bytesWereCut: Bool, depth: Int, frame: inout FrameContext) -> DecodedPacket? {
         switch networkProtocol {
@@ -11,6 +12,7 @@ extension PacketDecoder {
         }
     }
 
+    @inline(__always)  // one copy of the packet per frame, built where it is returned
     private mutating func decodeIPv4(_ bytes: UnsafeRawBufferPointer, bytesWereCut: Bool, depth: Int,
                                      frame: inout FrameContext) -> DecodedPacket? {
         let header: IPv4Header
@@ -35,6 +37,7 @@ extension PacketDecoder {
                                 addresses: addresses, depth: depth, frame: &frame)
     }
 
+    @inline(__always)  // one copy of the packet per frame, built where it is returned
     private mutating func decodeIPv6(_ bytes: UnsafeRawBufferPointer, bytesWereCut: Bool, depth: Int,
                                      frame: inout FrameContext) -> DecodedPacket? {
         let header: IPv6Header

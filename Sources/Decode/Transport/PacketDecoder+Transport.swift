@@ -3,6 +3,7 @@
 extension PacketDecoder {
     /// Decodes the IP payload `bytes` of protocol `protocolNumber`; `claimedLength` is the payload length
     /// the IP header claims (>= `bytes.count`).
+    @inline(__always)  // one copy of the packet per frame, built where it is returned
     mutating func decodeUpperLayer(_ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, claimedLength: Int,
                                    addresses: IPAddresses, depth: Int, frame: inout FrameContext) -> DecodedPacket? {
         switch protocolNumber {
@@ -23,6 +24,7 @@ extension PacketDecoder {
         }
     }
 
+    @inline(__always)  // one copy of the packet per frame, built where it is returned
     private mutating func decodeTCP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
                                     frame: inout FrameContext) -> DecodedPacket? {
         let header: TCPHeader
@@ -47,6 +49,7 @@ extension PacketDecoder {
         return packet
     }
 
+    @inline(__always)  // one copy of the packet per frame, built where it is returned
     private mutating func decodeUDP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
                                     depth: Int, frame: inout FrameContext) -> DecodedPacket? {
         let header: UDPHeader
