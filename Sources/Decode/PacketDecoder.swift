@@ -68,24 +68,35 @@ public struct PacketDecoder {
     /// ends inside a header returns nil.
     public mutating func decode(_ record: PacketRecord) -> DecodedPacket? {
         var frame = FrameContext(record: record)
-        // Counted after the layers ran; a deferred count lets each layer build the packet in place
-        // in the returned value (a local copied out would cost a 192-byte copy per packet).
-        defer { if frame.truncated { anomalies.truncated &+= 1 } }
+        let found = decodeLayers(record, frame: &frame)
+        if frame.truncated { anomalies.truncated &+= 1 }
+        guard found else { return nil }
+        // Built once, here, in the returned value: the layers below only fill `frame`, so the
+        // 185-byte packet is not copied out of one layer's result into the next.
+        return DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: frame.source,
+                             destination: frame.destination, transport: frame.transport, payload: frame.payload,
+                             payloadLength: frame.payloadLength, frameLength: frame.frameLength, tunnel: frame.tunnel)
+    }
+
+    /// Link layer down to the transport header. True when the frame carried TCP or UDP (its
+    /// fields are then in `frame`).
+    @inline(__always)
+    private mutating func decodeLayers(_ record: PacketRecord, frame: inout FrameContext) -> Bool {
         switch LinkLayer.locateNetworkLayer(linkType: record.linkType, bytes: record.bytes) {
         case .unsupportedLinkType:
             anomalies.unsupportedLinkType &+= 1
-            return nil
+            return false
         case .notIP:
             anomalies.notIP &+= 1
-            return nil
+            return false
         case .invalid(let error):
             count(error, bytesWereCut: record.isTruncated, frame: &frame)
-            return nil
+            return false
         case .network(let networkProtocol, let offset):
             guard offset >= 0, offset <= record.bytes.count else {
                 count(.truncated(needed: offset, available: record.bytes.count), bytesWereCut: record.isTruncated,
                       frame: &frame)
-                return nil
+                return false
             }
             let ipBytes = UnsafeRawBufferPointer(rebasing: record.bytes[offset...])  // checked above
             return decodeIP(networkProtocol, ipBytes, bytesWereCut: record.isTruncated, depth: 0, frame: &frame)
@@ -105,7 +116,8 @@ public struct PacketDecoder {
     }
 }
 
-/// Per-frame facts carried down the layers.
+/// Per-frame facts carried down the layers, and what the transport layer found (valid when the
+/// layers return true).
 struct FrameContext {
     var timestamp: Timestamp
     var ref: PacketRef
@@ -114,6 +126,13 @@ struct FrameContext {
     var truncated = false
     /// The outermost IP addresses, set when a tunnel was entered.
     var tunnel: TunnelEndpoints?
+
+    // MARK: Found by the transport layer
+    var source: IPAddress = .v4(0)
+    var destination: IPAddress = .v4(0)
+    var transport: TransportHeader = .udp(sourcePort: 0, destinationPort: 0)
+    var payload = UnsafeRawBufferPointer(start: nil, count: 0)
+    var payloadLength = 0
 
     init(record: PacketRecord) {
         timestamp = record.timestamp
