@@ -4,7 +4,9 @@
 // RFC 8259 §7 (quote, backslash and every control character; non-ASCII stays UTF-8), integers print as
 // integers and milliseconds with at most three decimals. Output is pretty-printed with two spaces.
 
-indirect enum JSONValue {
+/// Not `indirect`: nesting already goes through the arrays' storage, and an indirect enum would box
+/// every scalar on the heap.
+enum JSONValue {
     case null
     case bool(Bool)
     case int(Int64)
