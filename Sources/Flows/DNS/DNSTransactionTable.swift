@@ -30,7 +30,7 @@ struct DNSTransactionKey: Hashable {
         self.transport = transport; self.id = id; self.name = name; self.type = type
         var hasher = Hasher()
         hasher.combine(client); hasher.combine(clientPort); hasher.combine(resolver); hasher.combine(resolverPort)
-        hasher.combine(transport); hasher.combine(id); hasher.combine(name); hasher.combine(type)
+        hasher.combine(transport == .udp); hasher.combine(id); hasher.combine(name); hasher.combine(type)
         digest = hasher.finalize()
     }
 
