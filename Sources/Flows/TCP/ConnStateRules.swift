@@ -149,10 +149,12 @@ struct TCPFlagsView: Sendable {
 
     @inline(__always)
     init(_ flags: TCPFlags) {
-        syn = flags.contains(.syn)
-        ack = flags.contains(.ack)
-        fin = flags.contains(.fin)
-        rst = flags.contains(.rst)
+        // RFC 9293 §3.1 control bits, as masks: `TCPFlags.syn` and friends are globals of another
+        // module, read through an accessor call each, per packet.
+        syn = flags.rawValue & 0x002 != 0
+        ack = flags.rawValue & 0x010 != 0
+        fin = flags.rawValue & 0x001 != 0
+        rst = flags.rawValue & 0x004 != 0
     }
 
     init(syn: Bool = false, ack: Bool = false, fin: Bool = false, rst: Bool = false) {
