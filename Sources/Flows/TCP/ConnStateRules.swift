@@ -38,6 +38,7 @@ struct TCPConnectionStates: Sendable {
     }
 
     /// Applies one packet: `fromClient` says which endpoint sent it; `payloadLength` its data bytes.
+    @inline(__always)  // once per packet; the transitions stay out of line
     mutating func apply(fromClient: Bool, flags: TCPFlagsView, payloadLength: Int) {
         if fromClient {
             updateHistory(flags: flags, payloadLength: payloadLength)
@@ -111,6 +112,7 @@ struct TCPConnectionStates: Sendable {
     }
 
     /// True when both sides closed or either side reset: the flow is over, apart from stragglers.
+    @inline(__always)  // read twice per packet
     var isClosed: Bool {
         client == .reset || server == .reset || (client == .closed && server == .closed)
     }
