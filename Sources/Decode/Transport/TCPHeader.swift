@@ -66,7 +66,8 @@ public struct TCPHeader {
     }
 
     /// The fields flow tracking needs, with the options parsed.
-    @inlinable public func fields(options: TCPOptions) -> TCPHeaderFields {
+    @inlinable @inline(__always)
+    public func fields(options: TCPOptions) -> TCPHeaderFields {
         TCPHeaderFields(sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequenceNumber,
                         acknowledgementNumber: acknowledgementNumber, flags: flags, window: window, options: options)
     }
