@@ -120,7 +120,7 @@ public enum VLANTags {
 
     /// Skips VLAN tags starting at the EtherType field at `etherTypeOffset`; returns the link result
     /// for the innermost EtherType, whose payload follows it. `tagsSeen` counts tags already skipped.
-    @inlinable
+    @inlinable @inline(__always)
     static func resolve(_ bytes: UnsafeRawBufferPointer, etherTypeOffset: Int, tagsSeen: Int = 0) -> LinkLayerResult {
         var typeOffset = etherTypeOffset
         var depth = tagsSeen

@@ -19,7 +19,7 @@ public struct TCPHeader {
     /// Checks data offset >= 5 and that header and options were captured.
     /// Throws `.truncated` when `bytes` ends inside the header or its options (the caller decides whether
     /// that is a snaplen cut or a data offset past the segment), `.malformed` for a data offset below 5.
-    @inlinable
+    @inlinable @inline(__always)
     public init(_ bytes: UnsafeRawBufferPointer) throws(HeaderError) {
         guard bytes.count >= Self.minimumLength else {
             throw .truncated(needed: Self.minimumLength, available: bytes.count)
