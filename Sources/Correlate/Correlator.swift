@@ -85,17 +85,19 @@ public enum Correlator {
     static func vpcContext(options: CorrelationOptions, dns: [DNSTransaction], dnsEndpoints: [EndpointIdentity?],
                            flows: [NamedFlow]) -> VPCContext {
         if !options.vpcCIDRs.isEmpty { return VPCContext(cidrs: options.vpcCIDRs, inferred: false) }
+        // Transactions are read field by field by index: a `for transaction in dns` loop copies each
+        // one (retaining its arrays), thousands of times on a busy capture.
         var clients: Set<IPAddress> = []
-        for (index, transaction) in dns.enumerated() where dnsEndpoints[index] != nil && !transaction.responseOnly {
-            clients.insert(transaction.client)
+        for index in dns.indices where index < dnsEndpoints.count && dnsEndpoints[index] != nil && !dns[index].responseOnly {
+            clients.insert(dns[index].client)
         }
         for flow in flows where flow.endpoint != nil && !flow.record.partial { clients.insert(flow.record.client) }
         if clients.isEmpty {
-            for transaction in dns where !transaction.responseOnly { clients.insert(transaction.client) }
+            for index in dns.indices where !dns[index].responseOnly { clients.insert(dns[index].client) }
         }
         var pairs: Set<ClientResolver> = []
-        for transaction in dns where clients.contains(transaction.client) {
-            pairs.insert(ClientResolver(client: transaction.client, resolver: transaction.resolver))
+        for index in dns.indices where clients.contains(dns[index].client) {
+            pairs.insert(ClientResolver(client: dns[index].client, resolver: dns[index].resolver))
         }
         let ordered = pairs.sorted { ($0.client, $0.resolver) < ($1.client, $1.resolver) }
         let cidrs = VPCInference.infer(clientResolverPairs: ordered.map { ($0.client, $0.resolver) })

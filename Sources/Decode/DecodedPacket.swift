@@ -104,6 +104,16 @@ public struct DecodedPacket {
         self.frameLength = frameLength
     }
 
+    /// The same, with the outer addresses of a tunnel.
+    @inlinable
+    public init(timestamp: Timestamp, ref: PacketRef, source: IPAddress, destination: IPAddress,
+                transport: TransportHeader, payload: UnsafeRawBufferPointer, payloadLength: Int, frameLength: Int,
+                tunnel: TunnelEndpoints?) {
+        self.timestamp = timestamp; self.ref = ref; self.source = source; self.destination = destination
+        self.transport = transport; self.payload = payload; self.payloadLength = payloadLength
+        self.frameLength = frameLength; self.tunnel = tunnel
+    }
+
     /// True when the snaplen cut the payload.
     @inlinable public var isPayloadTruncated: Bool { payload.count < payloadLength }
 }

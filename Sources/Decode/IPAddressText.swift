@@ -16,8 +16,20 @@ extension IPAddress: CustomStringConvertible {
         }
     }
 
+    /// Written straight into the String's storage (at most 15 bytes: a small string, no allocation);
+    /// reports print an address per DNS transaction and flow.
     private static func dottedQuad(_ value: UInt32) -> String {
-        "\(value >> 24).\((value >> 16) & 0xFF).\((value >> 8) & 0xFF).\(value & 0xFF)"
+        String(unsafeUninitializedCapacity: 15) { buffer in
+            var count = 0
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                let octet = UInt8(truncatingIfNeeded: value >> shift)
+                if shift != 24, count < buffer.count { buffer[count] = UInt8(ascii: "."); count &+= 1 }
+                if octet >= 100, count < buffer.count { buffer[count] = UInt8(ascii: "0") &+ octet / 100; count &+= 1 }
+                if octet >= 10, count < buffer.count { buffer[count] = UInt8(ascii: "0") &+ (octet / 10) % 10; count &+= 1 }
+                if count < buffer.count { buffer[count] = UInt8(ascii: "0") &+ octet % 10; count &+= 1 }
+            }
+            return count
+        }
     }
 
     private func ipv6Text() -> String {

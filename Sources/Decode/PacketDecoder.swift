@@ -68,29 +68,39 @@ public struct PacketDecoder {
     /// ends inside a header returns nil.
     public mutating func decode(_ record: PacketRecord) -> DecodedPacket? {
         var frame = FrameContext(record: record)
-        let packet: DecodedPacket?
+        let found = decodeLayers(record, frame: &frame)
+        if frame.truncated { anomalies.truncated &+= 1 }
+        guard found else { return nil }
+        // Built once, here, in the returned value: the layers below only fill `frame`, so the
+        // 185-byte packet is not copied out of one layer's result into the next.
+        return DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: frame.source,
+                             destination: frame.destination, transport: frame.transport, payload: frame.payload,
+                             payloadLength: frame.payloadLength, frameLength: frame.frameLength, tunnel: frame.tunnel)
+    }
+
+    /// Link layer down to the transport header. True when the frame carried TCP or UDP (its
+    /// fields are then in `frame`).
+    @inline(__always)
+    private mutating func decodeLayers(_ record: PacketRecord, frame: inout FrameContext) -> Bool {
         switch LinkLayer.locateNetworkLayer(linkType: record.linkType, bytes: record.bytes) {
         case .unsupportedLinkType:
             anomalies.unsupportedLinkType &+= 1
-            packet = nil
+            return false
         case .notIP:
             anomalies.notIP &+= 1
-            packet = nil
+            return false
         case .invalid(let error):
             count(error, bytesWereCut: record.isTruncated, frame: &frame)
-            packet = nil
+            return false
         case .network(let networkProtocol, let offset):
-            if offset >= 0, offset <= record.bytes.count {
-                let ipBytes = UnsafeRawBufferPointer(rebasing: record.bytes[offset...])  // checked above
-                packet = decodeIP(networkProtocol, ipBytes, bytesWereCut: record.isTruncated, depth: 0, frame: &frame)
-            } else {
+            guard offset >= 0, offset <= record.bytes.count else {
                 count(.truncated(needed: offset, available: record.bytes.count), bytesWereCut: record.isTruncated,
                       frame: &frame)
-                packet = nil
+                return false
             }
+            let ipBytes = UnsafeRawBufferPointer(rebasing: record.bytes[offset...])  // checked above
+            return decodeIP(networkProtocol, ipBytes, bytesWereCut: record.isTruncated, depth: 0, frame: &frame)
         }
-        if frame.truncated { anomalies.truncated &+= 1 }
-        return packet
     }
 
     // MARK: - Anomaly accounting
@@ -106,7 +116,8 @@ public struct PacketDecoder {
     }
 }
 
-/// Per-frame facts carried down the layers.
+/// Per-frame facts carried down the layers, and what the transport layer found (valid when the
+/// layers return true).
 struct FrameContext {
     var timestamp: Timestamp
     var ref: PacketRef
@@ -115,6 +126,13 @@ struct FrameContext {
     var truncated = false
     /// The outermost IP addresses, set when a tunnel was entered.
     var tunnel: TunnelEndpoints?
+
+    // MARK: Found by the transport layer
+    var source: IPAddress = .v4(0)
+    var destination: IPAddress = .v4(0)
+    var transport: TransportHeader = .udp(sourcePort: 0, destinationPort: 0)
+    var payload = UnsafeRawBufferPointer(start: nil, count: 0)
+    var payloadLength = 0
 
     init(record: PacketRecord) {
         timestamp = record.timestamp

@@ -2,7 +2,7 @@ import Capture
 import Decode
 
 // The flow-tracking engine behind `FlowTracker`, generic over the application parsers so tests can
-// drive it with fakes. Per packet: one dictionary lookup on an inline key, counters, the Zeek state
+// drive it with fakes. Per packet: one hash-index lookup on an inline key, counters, the Zeek state
 // machine, and (only while a handshake is undecided) reassembly and parsing.
 
 /// One TCP flow in the table.
@@ -30,15 +30,15 @@ struct ActiveFlow<Parsers: ApplicationParsers> {
     var older: Int32 = -1
 }
 
-/// The engine's state. A struct, driven through one mutating call per packet: the class around it
-/// then pays one dynamic exclusivity check per packet instead of one per field access.
+/// The engine's state. A struct, driven through one mutating call per packet on the memory
+/// `FlowEngine` owns (no dynamic exclusivity check per field access, nor per packet).
 struct FlowEngineCore<Parsers: ApplicationParsers> {
     let limits: FlowLimits
     private(set) var counters = FlowCounters()
     private let retainFlow: (TCPFlowRecord) -> Bool
 
     // MARK: Table
-    private var index: [FlowKey: Int32] = [:]
+    private var index = FlowIndex()
     private var slots: [ActiveFlow<Parsers>] = []
     private var freeSlots: [Int32] = []
     private var newest: Int32 = -1
@@ -111,7 +111,7 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
         let flags = TCPFlagsView(tcp.flags)
         let (key, sourceIsLow) = FlowKey.of(source: packet.source, sourcePort: tcp.sourcePort,
                                             destination: packet.destination, destinationPort: tcp.destinationPort)
-        var slot = index[key]
+        var slot = index.slot(for: key)
         if let existing = slot, flags.syn, isPortReuse(slots[Int(existing)], sourceIsLow: sourceIsLow, flags: flags, tcp: tcp) {
             counters.flowsEndedByPortReuse &+= 1
             finishFlow(existing, eviction: nil, openAtCaptureEnd: false)
@@ -177,7 +177,7 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
             slot = Int32(truncatingIfNeeded: slots.count)
             slots.append(flow)
         }
-        index[key] = slot
+        index.set(slot, for: key)
         linkNewest(slot)
         return slot
     }
@@ -355,7 +355,7 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
             let acknowledged = Int64(Int32(bitPattern: ack &- (isn &+ 1)))
             record.clientBytesAckedByServer = acknowledged > 0 ? acknowledged : nil
         }
-        index[flow.key] = nil
+        index.remove(flow.key)
         unlink(slot)
         freeSlots.append(slot)
         activeFlowCount -= 1
@@ -445,21 +445,32 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
 }
 
 /// The flow-tracking engine: a reference around `FlowEngineCore`.
+///
+/// The core lives in memory the engine allocates and owns, reached through a pointer: a stored `var`
+/// of a class costs a dynamic exclusivity check (`swift_beginAccess`, some 150 instructions) on every
+/// packet, a pointer's `pointee` none. What that check guarded against was re-entry, and the engine
+/// is not re-entrant: `retainFlow` (called while a packet is processed) must not call back into it.
 final class FlowEngine<Parsers: ApplicationParsers> {
-    private var core: FlowEngineCore<Parsers>
+    private let core: UnsafeMutablePointer<FlowEngineCore<Parsers>>
 
     init(limits: FlowLimits, retainFlow: @escaping (TCPFlowRecord) -> Bool) {
-        core = FlowEngineCore(limits: limits, retainFlow: retainFlow)
+        core = .allocate(capacity: 1)
+        core.initialize(to: FlowEngineCore(limits: limits, retainFlow: retainFlow))
     }
 
-    var limits: FlowLimits { core.limits }
-    var counters: FlowCounters { core.counters }
-    var pool: ReassemblyWindowPool { core.pool }
-    var activeFlowCount: Int { core.activeFlowCount }
+    deinit {
+        core.deinitialize(count: 1)
+        core.deallocate()
+    }
 
-    func process(_ packet: DecodedPacket) { core.process(packet) }
+    var limits: FlowLimits { core.pointee.limits }
+    var counters: FlowCounters { core.pointee.counters }
+    var pool: ReassemblyWindowPool { core.pointee.pool }
+    var activeFlowCount: Int { core.pointee.activeFlowCount }
 
-    func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.finish(decodeAnomalies: decodeAnomalies) }
+    func process(_ packet: DecodedPacket) { core.pointee.process(packet) }
 
-    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.snapshot(decodeAnomalies: decodeAnomalies) }
+    func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.pointee.finish(decodeAnomalies: decodeAnomalies) }
+
+    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.pointee.snapshot(decodeAnomalies: decodeAnomalies) }
 }

@@ -45,6 +45,29 @@ struct CatalogDomain: Sendable {
         return list.sorted { $0.labels.count > $1.labels.count }
     }()
 
+    /// Each domain of `all` as ".domain" bytes, without repeats: a catalog name ends in one of them.
+    static let dottedSuffixes: [[UInt8]] = {
+        var suffixes: [[UInt8]] = []
+        for domain in all {
+            let dotted = [UInt8(ascii: ".")] + Array(domain.labels.joined(separator: [UInt8(ascii: ".")]))
+            if !suffixes.contains(dotted) { suffixes.append(dotted) }
+        }
+        return suffixes
+    }()
+
+    /// False when `name` cannot be a catalog name because it ends in no catalog domain: a byte
+    /// comparison, so the many names of ordinary traffic are rejected without splitting them.
+    /// (`EndpointNameLabels.removingSuffix` only matches a name with a label before the domain, and
+    /// that name ends in "." + the domain's bytes.)
+    static func mayEndInCatalogDomain(_ name: [UInt8]) -> Bool {
+        name.withUnsafeBufferPointer { bytes in
+            for suffix in dottedSuffixes where bytes.count > suffix.count {
+                if suffix.withUnsafeBufferPointer({ bytes.suffix($0.count).elementsEqual($0) }) { return true }
+            }
+            return false
+        }
+    }
+
     private static func split(_ domain: [UInt8]) -> [[UInt8]] {
         domain.split(separator: UInt8(ascii: ".")).map(Array.init)
     }

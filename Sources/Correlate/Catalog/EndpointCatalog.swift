@@ -72,7 +72,7 @@ public enum EndpointCatalog {
     /// have a region's shape and belong to the domain's partition. Returns nil for the root, for
     /// names with characters outside letters, digits and '-', and for empty or over-long labels.
     public static func identify(_ name: DNSName) -> EndpointIdentity? {
-        guard let labels = EndpointNameLabels(name.bytes) else { return nil }
+        guard CatalogDomain.mayEndInCatalogDomain(name.bytes), let labels = EndpointNameLabels(name.bytes) else { return nil }
         for domain in CatalogDomain.all {
             guard let rest = labels.removingSuffix(domain.labels), let regionLabel = rest.last else { continue }
             guard RegionShape.isValid(regionLabel), RegionShape.partition(of: regionLabel) == domain.partition else { continue }

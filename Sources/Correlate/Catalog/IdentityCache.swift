@@ -7,6 +7,8 @@ struct IdentityCache {
     private var known: [DNSName: EndpointIdentity?] = [:]
 
     mutating func identify(_ name: DNSName) -> EndpointIdentity? {
+        // Most names of a capture are no catalog name; telling so costs less than hashing them.
+        guard CatalogDomain.mayEndInCatalogDomain(name.bytes) else { return nil }
         if let cached = known[name] { return cached }
         let identity = EndpointCatalog.identify(name)
         if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }

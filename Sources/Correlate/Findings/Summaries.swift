@@ -6,25 +6,33 @@ enum ResolverSummaries {
     /// One summary per resolver address asked in the capture (all transactions, not only SSM),
     /// most queries first, then by address.
     static func make(_ transactions: [DNSTransaction], dnsEndpoints: [EndpointIdentity?], classifier: AddressClassifier) -> [ResolverSummary] {
-        var byResolver: [IPAddress: ResolverSummary] = [:]
-        var ports: [IPAddress: Set<UInt16>] = [:]
-        for (index, transaction) in transactions.enumerated() {
-            let address = transaction.resolver
-            var summary = byResolver[address] ?? {
+        // Summaries by position, mutated in place; a transaction is read field by field, not copied.
+        var summaries: [ResolverSummary] = []
+        var ports: [Set<UInt16>] = []
+        var position: [IPAddress: Int] = [:]
+        for index in transactions.indices {
+            let address = transactions[index].resolver
+            let at: Int
+            if let existing = position[address] {
+                at = existing
+            } else {
                 let (resolverClass, reason) = classifier.classifyResolver(address)
-                return ResolverSummary(address: address, resolverClass: resolverClass, reason: reason, queries: 0, answered: 0, timeouts: 0)
-            }()
-            if !transaction.responseOnly { summary.queries &+= 1 }
-            if transaction.response != nil { summary.answered &+= 1 }
-            if transaction.timedOut { summary.timeouts &+= 1 }
-            if let rcode = transaction.rcode, rcode != DNSRcode.noError { summary.errors &+= 1 }
-            if index < dnsEndpoints.count, dnsEndpoints[index] != nil { summary.ssmQueries &+= 1 }
-            ports[address, default: []].insert(transaction.resolverPort)
-            byResolver[address] = summary
+                at = summaries.count
+                summaries.append(ResolverSummary(address: address, resolverClass: resolverClass, reason: reason,
+                                                 queries: 0, answered: 0, timeouts: 0))
+                ports.append([])
+                position[address] = at
+            }
+            if !transactions[index].responseOnly { summaries[at].queries &+= 1 }
+            if transactions[index].response != nil { summaries[at].answered &+= 1 }
+            if transactions[index].timedOut { summaries[at].timeouts &+= 1 }
+            if let rcode = transactions[index].rcode, rcode != DNSRcode.noError { summaries[at].errors &+= 1 }
+            if index < dnsEndpoints.count, dnsEndpoints[index] != nil { summaries[at].ssmQueries &+= 1 }
+            ports[at].insert(transactions[index].resolverPort)
         }
-        return byResolver.values.map { summary in
-            var summary = summary
-            summary.ports = (ports[summary.address] ?? []).sorted()
+        return summaries.indices.map { at in
+            var summary = summaries[at]
+            summary.ports = ports[at].sorted()
             return summary
         }.sorted { ($1.queries, $0.address) < ($0.queries, $1.address) }
     }

@@ -26,6 +26,9 @@ public enum LinkLayer {
     /// Returns `.invalid(.truncated)` when the bytes end inside the link header.
     @inlinable
     public static func locateNetworkLayer(linkType: LinkType, bytes: UnsafeRawBufferPointer) -> LinkLayerResult {
+        // Ethernet first and by value: `LinkType.ethernet` is a global of the Capture module, read
+        // through an accessor call, and nearly every frame is Ethernet.
+        if linkType.rawValue == 1 { return EthernetHeader.locateNetworkLayer(bytes) }  // DLT_EN10MB
         switch linkType.rawValue {
         case LinkType.ethernet.rawValue:
             return EthernetHeader.locateNetworkLayer(bytes)
@@ -117,7 +120,7 @@ public enum VLANTags {
 
     /// Skips VLAN tags starting at the EtherType field at `etherTypeOffset`; returns the link result
     /// for the innermost EtherType, whose payload follows it. `tagsSeen` counts tags already skipped.
-    @inlinable
+    @inlinable @inline(__always)
     static func resolve(_ bytes: UnsafeRawBufferPointer, etherTypeOffset: Int, tagsSeen: Int = 0) -> LinkLayerResult {
         var typeOffset = etherTypeOffset
         var depth = tagsSeen

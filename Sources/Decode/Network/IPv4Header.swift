@@ -26,7 +26,7 @@ public struct IPv4Header {
     /// Checks version 4, IHL >= 5, IHL × 4 <= total length, and that the header itself was captured.
     /// Throws `.truncated` when `bytes` ends inside the header; `.malformed` for a bad version, IHL or
     /// total length. A total length beyond the captured bytes is accepted (see `isTruncated`).
-    @inlinable
+    @inlinable @inline(__always)
     public init(_ bytes: UnsafeRawBufferPointer) throws(HeaderError) {
         guard bytes.count >= Self.minimumLength else {
             throw .truncated(needed: Self.minimumLength, available: bytes.count)

@@ -2,9 +2,10 @@
 
 extension PacketDecoder {
     /// Decodes the IP payload `bytes` of protocol `protocolNumber`; `claimedLength` is the payload length
-    /// the IP header claims (>= `bytes.count`).
+    /// the IP header claims (>= `bytes.count`). True when TCP or UDP was found (its fields are in `frame`).
+    @inline(__always)  // the per-frame path as one function
     mutating func decodeUpperLayer(_ protocolNumber: UInt8, _ bytes: UnsafeRawBufferPointer, claimedLength: Int,
-                                   addresses: IPAddresses, depth: Int, frame: inout FrameContext) -> DecodedPacket? {
+                                   addresses: IPAddresses, depth: Int, frame: inout FrameContext) -> Bool {
         switch protocolNumber {
         case IPProtocolNumber.tcp:
             return decodeTCP(bytes, claimedLength: claimedLength, addresses: addresses, frame: &frame)
@@ -19,12 +20,13 @@ extension PacketDecoder {
                                    addresses: addresses, depth: depth, frame: &frame)
         default:
             anomalies.otherTransport &+= 1
-            return nil
+            return false
         }
     }
 
+    @inline(__always)  // the per-frame path as one function
     private mutating func decodeTCP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
-                                    frame: inout FrameContext) -> DecodedPacket? {
+                                    frame: inout FrameContext) -> Bool {
         let header: TCPHeader
         do {
             header = try TCPHeader(bytes)
@@ -35,20 +37,21 @@ extension PacketDecoder {
             } else {
                 count(error, bytesWereCut: false, frame: &frame)
             }
-            return nil
+            return false
         }
         let (options, optionsMalformed) = header.options
         if optionsMalformed { anomalies.malformedTCPOptions &+= 1 }
-        var packet = DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
-                                   destination: addresses.destination, transport: .tcp(header.fields(options: options)),
-                                   payload: header.payload, payloadLength: claimedLength &- header.headerLength,
-                                   frameLength: frame.frameLength)
-        packet.tunnel = frame.tunnel
-        return packet
+        frame.source = addresses.source
+        frame.destination = addresses.destination
+        frame.transport = .tcp(header.fields(options: options))
+        frame.payload = header.payload
+        frame.payloadLength = claimedLength &- header.headerLength
+        return true
     }
 
+    @inline(__always)  // the per-frame path as one function
     private mutating func decodeUDP(_ bytes: UnsafeRawBufferPointer, claimedLength: Int, addresses: IPAddresses,
-                                    depth: Int, frame: inout FrameContext) -> DecodedPacket? {
+                                    depth: Int, frame: inout FrameContext) -> Bool {
         let header: UDPHeader
         do {
             header = try UDPHeader(bytes)
@@ -58,7 +61,7 @@ extension PacketDecoder {
             } else {
                 count(error, bytesWereCut: false, frame: &frame)
             }
-            return nil
+            return false
         }
         // The UDP length bounds the payload; so does the IP header when it claims less.
         let payloadLength = min(header.claimedPayloadLength, claimedLength &- UDPHeader.headerLength)
@@ -72,11 +75,11 @@ extension PacketDecoder {
             return decodeTunnelled(.network(inner, offset: offset), payload, bytesWereCut: payload.count < payloadLength,
                                    addresses: addresses, depth: depth, frame: &frame)
         }
-        var packet = DecodedPacket(timestamp: frame.timestamp, ref: frame.ref, source: addresses.source,
-                                   destination: addresses.destination,
-                                   transport: .udp(sourcePort: header.sourcePort, destinationPort: header.destinationPort),
-                                   payload: payload, payloadLength: payloadLength, frameLength: frame.frameLength)
-        packet.tunnel = frame.tunnel
-        return packet
+        frame.source = addresses.source
+        frame.destination = addresses.destination
+        frame.transport = .udp(sourcePort: header.sourcePort, destinationPort: header.destinationPort)
+        frame.payload = payload
+        frame.payloadLength = payloadLength
+        return true
     }
 }

@@ -19,7 +19,7 @@ public struct TCPHeader {
     /// Checks data offset >= 5 and that header and options were captured.
     /// Throws `.truncated` when `bytes` ends inside the header or its options (the caller decides whether
     /// that is a snaplen cut or a data offset past the segment), `.malformed` for a data offset below 5.
-    @inlinable
+    @inlinable @inline(__always)
     public init(_ bytes: UnsafeRawBufferPointer) throws(HeaderError) {
         guard bytes.count >= Self.minimumLength else {
             throw .truncated(needed: Self.minimumLength, available: bytes.count)
@@ -66,7 +66,8 @@ public struct TCPHeader {
     }
 
     /// The fields flow tracking needs, with the options parsed.
-    @inlinable public func fields(options: TCPOptions) -> TCPHeaderFields {
+    @inlinable @inline(__always)
+    public func fields(options: TCPOptions) -> TCPHeaderFields {
         TCPHeaderFields(sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequenceNumber,
                         acknowledgementNumber: acknowledgementNumber, flags: flags, window: window, options: options)
     }

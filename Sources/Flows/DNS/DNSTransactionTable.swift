@@ -11,14 +11,37 @@ import Decode
 // reported as response-only.
 
 struct DNSTransactionKey: Hashable {
-    var client: IPAddress
-    var clientPort: UInt16
-    var resolver: IPAddress
-    var resolverPort: UInt16
-    var transport: DNSTransport
-    var id: UInt16
-    var name: DNSName
-    var type: UInt16
+    let client: IPAddress
+    let clientPort: UInt16
+    let resolver: IPAddress
+    let resolverPort: UInt16
+    let transport: DNSTransport
+    let id: UInt16
+    let name: DNSName
+    let type: UInt16
+    /// The fields' hash, computed once: a key is looked up several times (query, resends, response,
+    /// timeout, duplicate window), and each lookup then hashes one word instead of every field and
+    /// every byte of the name again. Derived from the fields, so equal keys have equal digests.
+    private let digest: Int
+
+    init(client: IPAddress, clientPort: UInt16, resolver: IPAddress, resolverPort: UInt16, transport: DNSTransport,
+         id: UInt16, name: DNSName, type: UInt16) {
+        self.client = client; self.clientPort = clientPort; self.resolver = resolver; self.resolverPort = resolverPort
+        self.transport = transport; self.id = id; self.name = name; self.type = type
+        var hasher = Hasher()
+        hasher.combine(client); hasher.combine(clientPort); hasher.combine(resolver); hasher.combine(resolverPort)
+        hasher.combine(transport == .udp); hasher.combine(id); hasher.combine(name); hasher.combine(type)
+        digest = hasher.finalize()
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+    /// The digest first: unequal keys almost always differ there, without comparing the names.
+    static func == (a: DNSTransactionKey, b: DNSTransactionKey) -> Bool {
+        a.digest == b.digest && a.id == b.id && a.type == b.type && a.clientPort == b.clientPort
+            && a.resolverPort == b.resolverPort && a.transport == b.transport && a.client == b.client
+            && a.resolver == b.resolver && a.name == b.name
+    }
 }
 
 /// One DNS message as the tracker saw it: who sent it, over what, when.
@@ -82,10 +105,10 @@ struct DNSTransactionTable {
                                     resolver: context.destination, resolverPort: context.destinationPort,
                                     transport: context.transport, id: id, name: question.name, type: question.type)
         let deadline = context.moment.time.adding(nanoseconds: timeoutNanoseconds)
-        if var entry = pending[key] {
-            entry.transaction.querySends &+= 1
-            entry.deadline = deadline
-            pending[key] = entry
+        if let existing = pending.index(forKey: key) {
+            // Updated in place: no copy of the transaction, one lookup.
+            pending.values[existing].transaction.querySends &+= 1
+            pending.values[existing].deadline = deadline
         } else {
             while pending.count >= maxPending, evictOldest(counters: &counters) {}
             var transaction = DNSTransaction(client: context.source, clientPort: context.sourcePort,
@@ -143,20 +166,21 @@ struct DNSTransactionTable {
     /// Times out queries whose deadline passed by `now`; at most `budget` queue entries per call.
     mutating func expire(now: Timestamp, budget: Int, counters: inout FlowCounters) {
         var work = 0
-        while work < budget, let front = deadlines.first, front.deadline <= now {
+        while work < budget, let due = deadlines.peekFirst({ $0.deadline }), due <= now {
             work += 1
-            _ = deadlines.popFirst()
-            if let entry = pending[front.key], entry.deadline == front.deadline {
-                pending[front.key] = nil
-                var transaction = entry.transaction
+            guard let front = deadlines.popFirst() else { break }
+            if let position = pending.index(forKey: front.key), pending.values[position].deadline == front.deadline {
+                var transaction = pending.remove(at: position).value.transaction
                 transaction.timedOut = true
                 retain(transaction, counters: &counters)
             }
         }
-        while work < budget, let front = answeredExpiry.first, front.deadline < now {
+        while work < budget, let due = answeredExpiry.peekFirst({ $0.deadline }), due < now {
             work += 1
-            _ = answeredExpiry.popFirst()
-            if recentlyAnswered[front.key] == front.deadline { recentlyAnswered[front.key] = nil }
+            guard let front = answeredExpiry.popFirst() else { break }
+            if let position = recentlyAnswered.index(forKey: front.key), recentlyAnswered.values[position] == front.deadline {
+                recentlyAnswered.remove(at: position)
+            }
         }
     }
 
@@ -189,10 +213,11 @@ struct DNSTransactionTable {
     /// Drops the oldest pending query (reported as evicted). False when nothing was pending.
     private mutating func evictOldest(counters: inout FlowCounters) -> Bool {
         while let front = deadlines.popFirst() {
-            guard let entry = pending[front.key], entry.deadline == front.deadline else { continue }
-            pending[front.key] = nil
+            guard let position = pending.index(forKey: front.key), pending.values[position].deadline == front.deadline else {
+                continue
+            }
             counters.dnsPendingEvicted &+= 1
-            var transaction = entry.transaction
+            var transaction = pending.remove(at: position).value.transaction
             transaction.evicted = true
             retain(transaction, counters: &counters)
             return true

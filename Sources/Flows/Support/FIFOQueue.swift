@@ -11,6 +11,11 @@ struct FIFOQueue<Element> {
     /// The oldest element, or nil when empty.
     var first: Element? { head < storage.count ? storage[head] : nil }
 
+    /// `property` of the oldest element, read in place (no copy of the element, so no retain of
+    /// what it references); nil when empty.
+    @inline(__always)
+    func peekFirst<T>(_ property: (Element) -> T) -> T? { head < storage.count ? property(storage[head]) : nil }
+
     mutating func append(_ element: Element) { storage.append(element) }
 
     /// Removes and returns the oldest element; nil when empty.

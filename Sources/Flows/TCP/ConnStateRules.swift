@@ -38,6 +38,7 @@ struct TCPConnectionStates: Sendable {
     }
 
     /// Applies one packet: `fromClient` says which endpoint sent it; `payloadLength` its data bytes.
+    @inline(__always)  // once per packet; the transitions stay out of line
     mutating func apply(fromClient: Bool, flags: TCPFlagsView, payloadLength: Int) {
         if fromClient {
             updateHistory(flags: flags, payloadLength: payloadLength)
@@ -111,6 +112,7 @@ struct TCPConnectionStates: Sendable {
     }
 
     /// True when both sides closed or either side reset: the flow is over, apart from stragglers.
+    @inline(__always)  // read twice per packet
     var isClosed: Bool {
         client == .reset || server == .reset || (client == .closed && server == .closed)
     }
@@ -149,10 +151,12 @@ struct TCPFlagsView: Sendable {
 
     @inline(__always)
     init(_ flags: TCPFlags) {
-        syn = flags.contains(.syn)
-        ack = flags.contains(.ack)
-        fin = flags.contains(.fin)
-        rst = flags.contains(.rst)
+        // RFC 9293 §3.1 control bits, as masks: `TCPFlags.syn` and friends are globals of another
+        // module, read through an accessor call each, per packet.
+        syn = flags.rawValue & 0x002 != 0
+        ack = flags.rawValue & 0x010 != 0
+        fin = flags.rawValue & 0x001 != 0
+        rst = flags.rawValue & 0x004 != 0
     }
 
     init(syn: Bool = false, ack: Bool = false, fin: Bool = false, rst: Bool = false) {
