@@ -22,9 +22,14 @@ private struct SetTranscript: Equatable {
     var packets: [Packet] = []
     var files: [FileFacts] = []
 
-    /// Reads `paths` as one set with `threads` read-ahead threads, to the end.
-    static func of(_ paths: [String], threads: Int) throws -> SetTranscript {
-        let set = try CaptureSet.open(paths: paths, readAheadThreads: threads)
+    /// Reads `paths` as one set with `threads` read-ahead threads, to the end; `smallBlocks` makes
+    /// the rings' blocks the smallest allowed (64 KiB and a header), so they fill and recycle often.
+    static func of(_ paths: [String], threads: Int, smallBlocks: Bool = false) throws -> SetTranscript {
+        var files: [CaptureFile] = []
+        for (index, path) in paths.enumerated() { files.append(try CaptureFile(path: path, fileIndex: Int32(index))) }
+        let set = smallBlocks
+            ? CaptureSet(files: files, readAheadThreads: threads, blockCount: 2, blockSize: 0)
+            : CaptureSet(files: files, readAheadThreads: threads)
         var transcript = SetTranscript()
         while let record = set.next() {
             transcript.packets.append(Packet(timestamp: record.timestamp, ref: record.ref, linkType: record.linkType,
@@ -60,9 +65,10 @@ private struct SetTranscript: Equatable {
             #expect(ahead.packets.count == direct.packets.count, "\(names) with \(threads) threads")
             #expect(ahead == direct, "\(names) with \(threads) threads")
         }
+        #expect(try SetTranscript.of(paths, threads: 2, smallBlocks: true) == direct, "\(names), small blocks")
     }
 
-    /// More packets than the ring holds at once (8 blocks of 256 KiB), in several files whose
+    /// More packets than the rings hold at once (small blocks, and the default 4 × 1 MiB), in several files whose
     /// times overlap, so blocks are recycled and readers end and hand their thread to the next file;
     /// a file with a header and no packet among them.
     @Test func manyBlocksAndFilesThroughFewThreads() throws {
@@ -75,7 +81,7 @@ private struct SetTranscript: Equatable {
             let path = scratch.appendingPathComponent("part\(file).pcap").path
             let writer = try CaptureWriter(path: path, linkType: .ethernet)
             var frame = [UInt8](repeating: 0, count: 1514)
-            for packet in 0..<(1_500 + file * 200) {
+            for packet in 0..<(6_000 + file * 200) {
                 frame[0] = UInt8(truncatingIfNeeded: file)
                 frame[1] = UInt8(truncatingIfNeeded: packet)
                 frame[1513] = UInt8(truncatingIfNeeded: packet >> 8)
@@ -90,14 +96,15 @@ private struct SetTranscript: Equatable {
             paths.append(path)
         }
         let direct = try SetTranscript.of(paths, threads: 0)
-        #expect(direct.packets.count == 5 * 1_500 + 200 * 10)
+        #expect(direct.packets.count == 5 * 6_000 + 200 * 10)
         #expect(direct.files.first?.packets == 0)
         for threads in [1, 2, 4] {
             #expect(try SetTranscript.of(paths, threads: threads) == direct, "\(threads) threads")
+            #expect(try SetTranscript.of(paths, threads: threads, smallBlocks: true) == direct, "\(threads) threads, small blocks")
         }
     }
 
-    /// A packet larger than a whole block (256 KiB) grows the block and arrives whole.
+    /// A packet larger than a whole block (small blocks: 64 KiB) grows the block and arrives whole.
     @Test func aPacketLargerThanABlockArrivesWhole() throws {
         let scratch = makeScratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -115,7 +122,8 @@ private struct SetTranscript: Equatable {
         let direct = try SetTranscript.of([path], threads: 0)
         #expect(direct.packets.map(\.bytes.count) == sizes)
         #expect(try SetTranscript.of([path], threads: 1) == direct)
-        #expect(try SetTranscript.of([path, path], threads: 2) == SetTranscript.of([path, path], threads: 0))
+        #expect(try SetTranscript.of([path], threads: 1, smallBlocks: true) == direct)
+        #expect(try SetTranscript.of([path, path], threads: 2, smallBlocks: true) == SetTranscript.of([path, path], threads: 0))
     }
 
     /// A consumer that stops early (an error in the caller) drops the set: the readers' threads,

@@ -10,6 +10,7 @@
 // and prints one JSON line of counters (packetsSeen, kernelDropped, ...); STAGEBENCH_BUFFER_MIB sets
 // the kernel buffer size.
 // Flow limits: defaults, or STAGEBENCH_MAX_FLOWS / STAGEBENCH_MAX_RETAINED / STAGEBENCH_MAX_PENDING_DNS.
+// STAGEBENCH_READ_AHEAD=1 reads the capture on a thread of its own (CaptureSet's read-ahead).
 // `StageBench layout` prints the inline size of the records flow tracking keeps.
 import Capture
 import Correlate
@@ -57,7 +58,9 @@ enum StageBench {
         var packets: Int64 = 0
         var decoded: Int64 = 0
         var firstBytes: UInt64 = 0
-        while let record = file.next() {
+        // STAGEBENCH_READ_AHEAD=1: the file is read on a thread of its own, as `ssmpath analyze` does.
+        let source = CaptureSet(files: [file], readAheadThreads: getenv("STAGEBENCH_READ_AHEAD") == nil ? 0 : 1)
+        while let record = source.next() {
             packets &+= 1
             if stage == .read {
                 if let first = record.bytes.first { firstBytes &+= UInt64(first) }  // touch the bytes

@@ -12,7 +12,9 @@ import Glibc
 /// `info.warnings`; packets read before it count.
 public final class CaptureFile {
     /// The facts gathered so far; complete once `next()` has returned nil.
-    public private(set) var info: CaptureFileInfo
+    // Unchecked: counted once per packet, by `next()` only; a runtime exclusivity check there cost
+    // 69 M instructions on a 911,852-packet capture.
+    @exclusivity(unchecked) public private(set) var info: CaptureFileInfo
     /// The index this file has in its capture set (`PacketRef.fileIndex`).
     public let fileIndex: Int32
 
@@ -22,7 +24,7 @@ public final class CaptureFile {
     private let gzipStream: gzFile?
     /// The link type of every packet (libpcap reads one per file or interface).
     public let linkType: LinkType
-    private var finished = false
+    @exclusivity(unchecked) private var finished = false
 
     // MARK: - Opening
 

@@ -14,18 +14,20 @@ import Glibc
 /// to read once `next()` has returned nil.
 final class ReadAheadReader {
     private let ring: ReadAheadRing
+    // The consumer's position: private, used only from `next()` on the consumer's thread, so
+    // `@exclusivity(unchecked)` spares a runtime check per packet.
     private var thread = pthread_t()
     private let fileIndex: Int32
     private let linkType: LinkType
     /// The block the consumer holds, or -1 before the first.
-    private var current = -1
-    private var offset = 0
+    @exclusivity(unchecked) private var current = -1
+    @exclusivity(unchecked) private var offset = 0
     /// Records to skip at the start of the first block: the packet copied there before the thread
     /// started had already been handed to the consumer.
     private var skipFirst: Int
     /// A copy of the held block's description (empty before the first).
-    private var block: ReadAheadBlock
-    private var ended = false
+    @exclusivity(unchecked) private var block: ReadAheadBlock
+    @exclusivity(unchecked) private var ended = false
     /// False when `pthread_create` failed: there is nothing to stop or join.
     private var threadStarted = true
 
@@ -103,7 +105,7 @@ final class ReadAheadReader {
             }
             sem_post(ring.free)
         }
-        ReadAheadRing.wait(ring.filled)
+        ReadAheadRing.waitSpinningFirst(ring.filled)
         current = current &+ 1 == ring.blockCount ? 0 : current &+ 1
         block = ring.blocks[current]
         offset = 0

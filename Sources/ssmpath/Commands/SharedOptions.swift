@@ -102,7 +102,7 @@ struct FileReadingArguments: ParsableArguments {
     /// CPUs online (at least 1).
     static var onlineProcessors: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
-    /// Files read ahead on threads of their own: every thread but the one that analyzes, at most 8
-    /// (each holds 2 MiB of packets).
-    var readAheadThreads: Int { min(8, threads - 1) }
+    /// Files read ahead on threads of their own: every thread but the one that analyzes, at most 4
+    /// (each holds 4 MiB of packets; more readers than that outrun the one thread that analyzes).
+    var readAheadThreads: Int { min(4, threads - 1) }
 }
