@@ -399,8 +399,9 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
 
     /// What `finish` would return now, without ending tracking: retained flows plus the active ones
     /// (as open, with their current state) that `retainFlow` accepts, and DNS with pending queries
-    /// shown as unanswered. For a live status line; costs a copy of the retained records.
-    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
+    /// shown as unanswered. Taken here cheaply (copy-on-write copies and the active flows'
+    /// records); `FlowsSnapshot.result()` does the sorting, on any thread.
+    func snapshotState(decodeAnomalies: DecodeAnomalies) -> FlowsSnapshot {
         var flows = retained
         for flow in slots where flow.isActive {
             var record = flow.record
@@ -408,12 +409,8 @@ struct FlowEngineCore<Parsers: ApplicationParsers> {
             record.openAtCaptureEnd = true
             if retainFlow(record) { flows.append(record) }
         }
-        flows.sort { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
-        var dnsCopy = dns  // a value: finishing the copy leaves the live table untouched
-        var countersCopy = counters
-        let transactions = dnsCopy.finish(counters: &countersCopy)
-        return FlowsResult(flows: flows, dns: transactions, counters: counters, decodeAnomalies: decodeAnomalies,
-                           captureStart: captureStart, captureEnd: captureEnd)
+        return FlowsSnapshot(flows: flows, dns: dns, counters: counters, decodeAnomalies: decodeAnomalies,
+                             captureStart: captureStart, captureEnd: captureEnd)
     }
 
     // MARK: - LRU list
@@ -472,5 +469,7 @@ final class FlowEngine<Parsers: ApplicationParsers> {
 
     func finish(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.pointee.finish(decodeAnomalies: decodeAnomalies) }
 
-    func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult { core.pointee.snapshot(decodeAnomalies: decodeAnomalies) }
+    func snapshotState(decodeAnomalies: DecodeAnomalies) -> FlowsSnapshot {
+        core.pointee.snapshotState(decodeAnomalies: decodeAnomalies)
+    }
 }

@@ -49,6 +49,34 @@ public final class FlowTracker {
     /// What `finish` would return if the capture ended now, without ending tracking (open flows are
     /// marked open at capture end; pending DNS queries as timed out). For live status lines.
     public func snapshot(decodeAnomalies: DecodeAnomalies) -> FlowsResult {
-        engine.snapshot(decodeAnomalies: decodeAnomalies)
+        engine.snapshotState(decodeAnomalies: decodeAnomalies).result()
+    }
+
+    /// The same, in two steps: this cheap copy of the state, taken between packets, and its
+    /// `result()`, which sorts and may run on another thread while tracking goes on.
+    public func deferredSnapshot(decodeAnomalies: DecodeAnomalies) -> FlowsSnapshot {
+        engine.snapshotState(decodeAnomalies: decodeAnomalies)
+    }
+}
+
+/// A copy of flow tracking's state at one moment (copy-on-write: it costs little to take, and the
+/// tracker copies what it changes afterwards). `result()` gives what `finish` would have returned.
+public struct FlowsSnapshot: Sendable {
+    var flows: [TCPFlowRecord]
+    var dns: DNSTransactionTable
+    var counters: FlowCounters
+    var decodeAnomalies: DecodeAnomalies
+    var captureStart: Timestamp?
+    var captureEnd: Timestamp?
+
+    /// Flows by first packet, DNS by query time (pending queries as timeouts).
+    public func result() -> FlowsResult {
+        var ordered = flows
+        ordered.sort { ($0.first.time, $0.first.ref) < ($1.first.time, $1.first.ref) }
+        var table = dns  // a value: finishing the copy leaves the tracker's table untouched
+        var finishedCounters = counters
+        let transactions = table.finish(counters: &finishedCounters)
+        return FlowsResult(flows: ordered, dns: transactions, counters: counters, decodeAnomalies: decodeAnomalies,
+                           captureStart: captureStart, captureEnd: captureEnd)
     }
 }

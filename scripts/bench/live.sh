@@ -73,8 +73,8 @@ ip netns exec $SNK ethtool -K bench-l1 tso off gso off gro off tx off >/dev/null
 # must drain its ring before the deadline); rates are per replay second.
 SNIFF_SECONDS=$((SECONDS_TO_RUN + 8))
 log "ssmpath live on bench-l1 for ${SNIFF_SECONDS}s; tcpreplay at $PPS packets/s for ${SECONDS_TO_RUN}s"
-SNIFF=("$SSMPATH" live --interface bench-l1 --duration "$SNIFF_SECONDS" --format json)
-ip netns exec $SNK timeout $((SNIFF_SECONDS + 30)) "${SNIFF[@]}" > "$WORK/live.json" 2> "$WORK/live.err" &
+SNIFF=("$SSMPATH" live --interface bench-l1 --duration "$SNIFF_SECONDS" --format json ${BENCH_LIVE_ARGS:-})
+ip netns exec $SNK timeout $((SNIFF_SECONDS + 30)) "${SNIFF[@]}" > "$WORK/live.json" 2> "${BENCH_LIVE_ERR:-$WORK/live.err}" &
 SNIFFER=$!
 sleep 1.5
 rx_before=$(ip -n $SNK -s -j link show bench-l1 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]["rx"]; print(s["packets"], s["dropped"])')

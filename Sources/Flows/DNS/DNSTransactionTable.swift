@@ -10,7 +10,7 @@ import Decode
 // Duplicate responses within the timeout window after a match are absorbed (counted), not
 // reported as response-only.
 
-struct DNSTransactionKey: Hashable {
+struct DNSTransactionKey: Hashable, Sendable {
     let client: IPAddress
     let clientPort: UInt16
     let resolver: IPAddress
@@ -54,13 +54,13 @@ struct DNSMessageContext {
     var moment: PacketMoment
 }
 
-struct DNSTransactionTable {
-    private struct Pending {
+struct DNSTransactionTable: Sendable {
+    private struct Pending: Sendable {
         var transaction: DNSTransaction
         var deadline: Timestamp
     }
 
-    private struct Deadline {
+    private struct Deadline: Sendable {
         var key: DNSTransactionKey
         var deadline: Timestamp
     }

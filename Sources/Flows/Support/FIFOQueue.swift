@@ -38,3 +38,4 @@ struct FIFOQueue<Element> {
         head = 0
     }
 }
+extension FIFOQueue: Sendable where Element: Sendable {}

@@ -76,9 +76,13 @@ final class AnalysisPipeline {
     var decodeAnomalies: DecodeAnomalies { decoder.anomalies }
     var flowCounters: FlowCounters { tracker.counters }
 
-    /// SSM flows per label so far (open flows included), for the live status line.
-    func ssmLabelCounts(options: CorrelationOptions) -> [(label: String, count: Int)] {
-        let analysis = Correlator.analyze(tracker.snapshot(decodeAnomalies: decoder.anomalies), options: options)
+    /// The state so far, for the live status line: cheap to take between packets; count its SSM
+    /// labels with `ssmLabelCounts(_:options:)` on any thread.
+    func labelSnapshot() -> FlowsSnapshot { tracker.deferredSnapshot(decodeAnomalies: decoder.anomalies) }
+
+    /// SSM flows per label in `snapshot` (open flows included), for the live status line.
+    static func ssmLabelCounts(_ snapshot: FlowsSnapshot, options: CorrelationOptions) -> [(label: String, count: Int)] {
+        let analysis = Correlator.analyze(snapshot.result(), options: options)
         var counts: [FlowLabel: Int] = [:]
         for flow in analysis.flows where flow.isSSM { counts[flow.label, default: 0] += 1 }
         return FlowLabel.allCases.compactMap { label in counts[label].map { (label.rawValue, $0) } }

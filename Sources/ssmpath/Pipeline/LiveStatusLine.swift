@@ -1,19 +1,22 @@
 import Capture
 import Correlate
+import Flows
 import Foundation
+import Synchronization
 
 /// The once-a-second status line of `ssmpath live` on stderr: rewritten in place on a terminal,
 /// one line per second otherwise.
 ///
-/// The SSM counts per label come from correlating a snapshot of the flow tracker, which costs
-/// time on a busy link while packets queue in the kernel. So they are refreshed at most every
-/// second and at most 2% of the time: after a refresh that took `d`, the next waits `50 × d`.
+/// The SSM counts per label come from correlating a snapshot of the flow tracker. On a busy link
+/// that takes long (a quarter of a second with 200,000 DNS transactions kept), and packets would
+/// queue in the kernel meanwhile: so only the snapshot is taken on the packet thread, and the
+/// correlation runs on another. Counts are refreshed at most every second and at most 2% of the
+/// time: after a refresh that took `d`, the next waits `50 × d`.
 final class LiveStatusLine {
     let enabled: Bool
     let options: CorrelationOptions
     private let inPlace = isatty(STDERR_FILENO) == 1
-    private var labels: [(label: String, count: Int)] = []
-    private var nextLabelRefresh: UInt64 = 0
+    private let refresh = LabelRefresh()
 
     init(enabled: Bool, options: CorrelationOptions) { self.enabled = enabled; self.options = options }
 
@@ -25,26 +28,68 @@ final class LiveStatusLine {
 
     func finish(elapsed: Double, pipeline: AnalysisPipeline, stats: LiveCaptureStatistics?) {
         guard enabled else { return }
-        nextLabelRefresh = 0  // the last line shows the final counts
-        let line = text(elapsed: elapsed, pipeline: pipeline, stats: stats)
+        let line = text(elapsed: elapsed, pipeline: pipeline, stats: stats, final: true)  // the final counts
         FileHandle.standardError.write(Data(((inPlace ? "\r\u{1B}[K" : "") + line + "\n").utf8))
     }
 
-    private func text(elapsed: Double, pipeline: AnalysisPipeline, stats: LiveCaptureStatistics?) -> String {
+    private func text(elapsed: Double, pipeline: AnalysisPipeline, stats: LiveCaptureStatistics?, final: Bool = false) -> String {
         let counters = pipeline.flowCounters
         let drops = stats.map { String($0.dropped &+ $0.interfaceDropped) } ?? "?"
         var line = String(format: "%6.1fs", elapsed)
         line += "  packets \(pipeline.packetsSeen)  drops \(drops)  DNS \(counters.dnsMessages)  TCP flows \(counters.flowsSeen)"
-        let now = DispatchTime.now().uptimeNanoseconds
-        if now >= nextLabelRefresh {
-            labels = pipeline.ssmLabelCounts(options: options)
-            let took = DispatchTime.now().uptimeNanoseconds &- now
-            let (wait, overflow) = took.multipliedReportingOverflow(by: 50)
-            nextLabelRefresh = now &+ (overflow ? UInt64.max / 2 : max(1_000_000_000, wait))
+        let labels: [(label: String, count: Int)]
+        if final {
+            labels = AnalysisPipeline.ssmLabelCounts(pipeline.labelSnapshot(), options: options)
+        } else {
+            labels = refresh.latest
+            if refresh.claimIfDue(now: DispatchTime.now().uptimeNanoseconds) {
+                let snapshot = pipeline.labelSnapshot()
+                let options = self.options
+                let refresh = self.refresh
+                DispatchQueue.global(qos: .utility).async {
+                    let began = DispatchTime.now().uptimeNanoseconds
+                    let counts = AnalysisPipeline.ssmLabelCounts(snapshot, options: options)
+                    refresh.store(counts, began: began, ended: DispatchTime.now().uptimeNanoseconds)
+                }
+            }
         }
         if !labels.isEmpty {
             line += "  SSM: " + labels.map { "\($0.count) \($0.label)" }.joined(separator: ", ")
         }
         return line
+    }
+}
+
+/// The latest SSM label counts and when the next refresh may start, shared with the thread
+/// that computes them.
+final class LabelRefresh: Sendable {
+    private struct State {
+        var labels: [(label: String, count: Int)] = []
+        var running = false
+        var next: UInt64 = 0
+    }
+    private let state = Mutex(State())
+
+    var latest: [(label: String, count: Int)] { state.withLock { $0.labels } }
+
+    /// True (and marked running) when no refresh runs and its time has come.
+    func claimIfDue(now: UInt64) -> Bool {
+        state.withLock { state in
+            guard !state.running, now >= state.next else { return false }
+            state.running = true
+            return true
+        }
+    }
+
+    /// A refresh that ran from `began` to `ended`: the next may start after 50 times as long (a
+    /// second at least).
+    func store(_ labels: [(label: String, count: Int)], began: UInt64, ended: UInt64) {
+        let took = ended &- began
+        let (wait, overflow) = took.multipliedReportingOverflow(by: 50)
+        state.withLock { state in
+            state.labels = labels
+            state.running = false
+            state.next = ended &+ (overflow ? UInt64.max / 2 : max(1_000_000_000, wait))
+        }
     }
 }
