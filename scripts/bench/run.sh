@@ -116,9 +116,12 @@ verdict() { if awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { exit !((op == "<=") ?
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measuring ($RUNS runs each, tshark $TSHARK_RUNS; load average $LOAD_AT_START)"
-measure raw-pcap-loop "0" "$RUNS" "$CACHE/pcap-loop" "$CAPTURE"
-measure ssmpath-analyze "0 1" "$RUNS" "${ANALYZE[@]}" "$CAPTURE"
-measure ssmpath-1-thread "0 1" "$RUNS" "${ANALYZE[@]}" --threads 1 "$CAPTURE"
+# Interleaved, so that drift in the machine's speed (other guests) falls on all three alike.
+for ((round = 1; round <= RUNS; round++)); do
+    measure raw-pcap-loop "0" 1 "$CACHE/pcap-loop" "$CAPTURE"
+    measure ssmpath-analyze "0 1" 1 "${ANALYZE[@]}" "$CAPTURE"
+    measure ssmpath-1-thread "0 1" 1 "${ANALYZE[@]}" --threads 1 "$CAPTURE"
+done
 cp "$WORK/ssmpath-analyze.stderr" "$CACHE/ssmpath-analyze-$STAMP.stderr"
 "${ANALYZE[@]}" "$CAPTURE" > "$CACHE/ssmpath-analyze-$STAMP.json" 2>/dev/null || true
 if [[ ${BENCH_SKIP_STAGES:-0} != 1 ]]; then
