@@ -10,7 +10,7 @@ import Synchronization
 /// The SSM counts per label come from correlating a snapshot of the flow tracker. On a busy link
 /// that takes long (a quarter of a second with 200,000 DNS transactions kept), and packets would
 /// queue in the kernel meanwhile: so only the snapshot is taken on the packet thread, and the
-/// correlation runs on another. Counts are refreshed at most every second and at most 2% of the
+/// correlation runs on another, at the lowest priority. Counts are refreshed at most every second and at most 2% of the
 /// time: after a refresh that took `d`, the next waits `50 × d`.
 final class LiveStatusLine {
     let enabled: Bool
@@ -46,7 +46,10 @@ final class LiveStatusLine {
                 let snapshot = pipeline.labelSnapshot()
                 let options = self.options
                 let refresh = self.refresh
-                DispatchQueue.global(qos: .utility).async {
+                // A thread of its own at the lowest priority (nice 19): on a machine with few CPUs
+                // the packet thread keeps its share while this runs.
+                Thread.detachNewThread {
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)  // Linux: this thread only
                     let began = DispatchTime.now().uptimeNanoseconds
                     let counts = AnalysisPipeline.ssmLabelCounts(snapshot, options: options)
                     refresh.store(counts, began: began, ended: DispatchTime.now().uptimeNanoseconds)
