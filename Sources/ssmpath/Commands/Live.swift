@@ -29,8 +29,9 @@ struct Live: ParsableCommand {
     @Option(name: .shortAndLong, help: "Also write every analyzed packet to this pcap file.")
     var write: String?
 
-    @Option(name: .customLong("buffer-size"), help: "Kernel capture buffer in MiB.")
-    var bufferMiB: Int32 = 32
+    @Option(name: .customLong("buffer-size"),
+            help: "Kernel capture buffer in MiB (kernel memory while capturing; lower it on a very small instance).")
+    var bufferMiB: Int32 = 64
 
     @Option(name: .long, help: "Bytes kept of each packet.")
     var snaplen: Int32 = 262_144
